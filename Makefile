@@ -1,0 +1,85 @@
+# Makefile: builds ./primes (mpicc when MPI is found, else cc with MPI=0), its tests and benchmarks.
+#   make            build ./primes              make deps    install the packages (scripts/install-deps.sh)
+#   make run        set up, build, run the main job (a local scaling study with plots)
+#   make test       set up, build, run every test suite     make bench   ours against the peers
+#   make ARCH=-march=x86-64-v3   for clusters whose login and compute CPUs differ;  make MPI=0  without MPI
+SHELL := /bin/bash
+
+MPI ?= $(shell command -v mpicc >/dev/null 2>&1 && echo 1 || echo 0)
+ifeq ($(MPI),1)
+CC := mpicc
+endif
+ARCH ?= -march=native
+OPT ?= -O3
+CFLAGS ?= $(OPT) $(ARCH)
+BUILD ?= build
+WARNINGS := -Wall -Wextra -Werror
+PKG_CFLAGS := $(shell pkg-config --cflags gmp gsl 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs gmp gsl 2>/dev/null || echo -lgmp -lgsl -lgslcblas)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPRIMES_MPI=$(MPI) -fopenmp $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
+              -I$(BUILD) -MMD -MP
+LDLIBS := -fopenmp $(PKG_LIBS) -lm
+
+SOURCES := $(wildcard src/*.c src/kernels/*.c src/models/*.c)
+ifneq ($(MPI),1)
+SOURCES := $(filter-out src/models/mpi.c,$(SOURCES))
+endif
+OBJECTS := $(SOURCES:src/%.c=$(BUILD)/%.o)
+LIB_OBJECTS := $(filter-out $(BUILD)/main.o,$(OBJECTS))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps ensure-deps run test check unit bench clean FORCE
+all: primes
+
+primes: $(OBJECTS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c $(BUILD)/buildinfo.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The build's facts for provenance; rewritten only when they change, so a commit rebuilds one header.
+$(BUILD)/buildinfo.h: FORCE
+	@mkdir -p $(BUILD)
+	@commit=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
+	 if [ "$$commit" != unknown ] && [ -n "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then \
+	   commit="$$commit-dirty"; fi; \
+	 compiler=$$($(CC) --version 2>/dev/null | head -n 1); \
+	 { echo "#define PRIMES_GIT_COMMIT \"$$commit\""; \
+	   echo "#define PRIMES_COMPILER \"$${compiler//\"/} ($(CC))\""; \
+	   echo "#define PRIMES_CFLAGS \"$(CFLAGS) -fopenmp MPI=$(MPI)\""; } > $@.new; \
+	 if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJECTS) $(LDFLAGS) $(LDLIBS) $$(pkg-config --cflags --libs cmocka)
+
+unit: $(UNIT_TESTS)
+
+deps:
+	scripts/install-deps.sh
+
+ensure-deps:
+	@scripts/install-deps.sh --if-missing
+
+# Each of these re-enters make after the set-up, so MPI and the libraries are detected once installed.
+run: ensure-deps
+	@$(MAKE) --no-print-directory primes
+	scripts/run-main-job.sh
+
+test: ensure-deps
+	@$(MAKE) --no-print-directory primes unit
+	tests/run.sh
+
+check: test
+
+bench: ensure-deps
+	@$(MAKE) --no-print-directory primes
+	scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD) primes
+
+FORCE:
+
+-include $(OBJECTS:.o=.d)

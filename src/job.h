@@ -1,0 +1,46 @@
+/* job.h: what one run computes and how its range is cut into work items.
+ * Shared by the driver, the kernels and the models; it knows neither primes nor threads. */
+#ifndef PRIMES_JOB_H
+#define PRIMES_JOB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kernel;
+
+typedef enum {
+    SCHEDULE_STATIC,   /* contiguous blocks of items, one block per worker */
+    SCHEDULE_CYCLIC,   /* item i goes to worker i mod W */
+    SCHEDULE_DYNAMIC,  /* workers take the next item from a shared counter */
+    SCHEDULE_GUIDED    /* like dynamic, grabbing ceil(remaining / 2W) items at a time */
+} schedule_kind;
+
+typedef enum { METHOD_SIEVE, METHOD_TRIAL, METHOD_NAIVE } method_kind;
+
+/* One unit of work: the numbers [lo, hi) of the job's range (for task-list kernels: task `index`). */
+typedef struct work_item {
+    uint64_t index;
+    uint64_t lo, hi;
+} work_item;
+
+typedef struct job {
+    const struct kernel *kernel;
+    method_kind method;
+    uint64_t from, n;        /* the range [from, n) */
+    uint64_t chunk;          /* numbers per work item; item boundaries are multiples of chunk */
+    uint64_t n_items;
+    schedule_kind schedule;
+    bool verify_exact;       /* --verify: check against an independent method */
+    bool quiet;
+} job;
+
+/* Cuts [from, n) into items whose inner boundaries are multiples of chunk (so a start inside a chunk
+ * changes only the first item) and sets n_items. chunk must be > 0. */
+void job_set_chunk(job *j, uint64_t chunk);
+/* Fills item `index` (< n_items). */
+void job_item(const job *j, uint64_t index, work_item *item);
+
+const char *schedule_name(schedule_kind kind);
+const char *method_name(method_kind method);
+
+#endif

@@ -1,0 +1,58 @@
+/* kernel.h: the kernel side of the seam. A kernel is an associative reduction over work items; it knows
+ * primes, GMP and files, and nothing of threads, processes or MPI. Models drive it through this table. */
+#ifndef PRIMES_KERNEL_H
+#define PRIMES_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../job.h"
+
+typedef enum {
+    VERIFY_NONE,   /* nothing to check against: reported as such, never as success */
+    VERIFY_TABLE,  /* checked against a built-in table of known values */
+    VERIFY_EXACT   /* checked against an independent method (--verify) */
+} verify_kind;
+
+/* The summary of a finished run. */
+typedef struct result {
+    uint64_t value;          /* count: primes in range; product: primes multiplied; spin: iterations */
+    bool is_product;         /* the fields below are set */
+    uint64_t bits, digits;   /* of the product, exact */
+    uint64_t low64;          /* product mod 2^64 */
+    uint64_t mod_m61;        /* product mod 2^61 - 1 */
+    verify_kind verify;
+    bool verify_ok;          /* meaningful unless verify == VERIFY_NONE */
+    char verify_detail[192]; /* what it was checked against, or both values on a mismatch */
+} result;
+
+typedef struct kernel {
+    const char *name;
+    const char *summary;             /* one line for --help and --list */
+    bool takes_method;               /* --method sieve|trial|naive applies */
+    bool writes_output;              /* -o FILE applies */
+    uint64_t max_width;              /* largest n - from it supports (0: any) */
+    size_t partial_size;             /* bytes of one opaque partial result */
+    /* nonzero: the packed partial is this many uint64 words and merging adds them word by word, so a
+     * model may combine packed partials with a sum reduction (MPI_Reduce) instead of merge */
+    unsigned sum_words;
+    /* the default numbers per work item for this job (the same for every model and worker count) */
+    uint64_t (*default_chunk)(const job *);
+    void (*init)(const job *, void *partial);
+    void (*run_item)(const job *, const work_item *, void *partial);    /* add one item's work */
+    void (*merge)(const job *, void *into, void *from);                 /* associative, order-free */
+    void (*complete)(const job *, void *partial);   /* the last combining step (the serial tail) */
+    size_t (*pack)(const void *partial, void **buf);                  /* malloc'd bytes; caller frees */
+    bool (*unpack)(const job *, void *partial, const void *buf, size_t len);  /* into an init'ed one */
+    void (*finish)(const job *, void *partial, result *);             /* summarise and verify */
+    int (*write_output)(const job *, const void *partial, FILE *out, bool hex);  /* 0 or errno */
+    void (*release)(void *partial);
+} kernel;
+
+const kernel *kernel_find(const char *name);
+/* NULL-terminated list of every kernel compiled in. */
+const kernel *const *kernel_list(void);
+
+#endif

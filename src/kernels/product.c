@@ -1,0 +1,302 @@
+/* product.c: the `product` kernel, the exact product of the primes in [from, n) with GMP. Primes are
+ * packed into 64-bit words, words into leaves of a few limbs, and leaves multiplied as a product tree: a
+ * stack where two entries of the same level become one of the next level, so every multiplication joins
+ * numbers of similar size. Summarised as primes, bits, exact decimal digits, low64 and mod 2^61-1. */
+#include <gmp.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel.h"
+#include "primes_each.h"
+#include "range_chunk.h"
+#include "verify.h"
+#include "../xalloc.h"
+
+#define LEAF_WORDS 16
+#define MERSENNE_61 ((UINT64_C(1) << 61) - 1)
+
+typedef struct tree_node {
+    mpz_t value;
+    unsigned level;
+} tree_node;
+
+typedef struct product_partial {
+    uint64_t primes;               /* how many primes are in the product */
+    uint64_t word;                 /* product of the latest primes, while it fits in 64 bits */
+    uint64_t leaf[LEAF_WORDS];     /* full words waiting to become a leaf */
+    unsigned leaf_len;
+    tree_node *stack;              /* the product tree's pending nodes, levels decreasing upwards */
+    unsigned depth, cap;
+    sieve_scratch *scratch;
+} product_partial;
+
+static void product_init(const job *j, void *partial)
+{
+    (void)j;
+    memset(partial, 0, sizeof(product_partial));
+    ((product_partial *)partial)->word = 1;
+}
+
+static void tree_push(product_partial *p, mpz_t value, unsigned level)
+{
+    while (p->depth > 0 && p->stack[p->depth - 1].level == level) {
+        tree_node *top = &p->stack[--p->depth];
+        mpz_mul(value, top->value, value);
+        mpz_clear(top->value);
+        level++;
+    }
+    if (p->depth == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 16;
+        p->stack = xrealloc(p->stack, p->cap * sizeof *p->stack, "product tree");
+    }
+    tree_node *node = &p->stack[p->depth++];
+    mpz_init(node->value);
+    mpz_swap(node->value, value);
+    node->level = level;
+}
+
+static void leaf_flush(product_partial *p)
+{
+    if (p->leaf_len == 0)
+        return;
+    mpz_t leaf;
+    mpz_init_set_ui(leaf, p->leaf[0]);
+    for (unsigned i = 1; i < p->leaf_len; i++)
+        mpz_mul_ui(leaf, leaf, p->leaf[i]);
+    p->leaf_len = 0;
+    tree_push(p, leaf, 0);
+    mpz_clear(leaf);
+}
+
+static void word_flush(product_partial *p)
+{
+    if (p->word == 1)
+        return;
+    p->leaf[p->leaf_len++] = p->word;
+    p->word = 1;
+    if (p->leaf_len == LEAF_WORDS)
+        leaf_flush(p);
+}
+
+static void product_add_prime(void *ctx, uint64_t prime)
+{
+    product_partial *p = ctx;
+    uint64_t next;
+    p->primes++;
+    if (__builtin_mul_overflow(p->word, prime, &next)) {
+        word_flush(p);
+        p->word = prime;
+    } else {
+        p->word = next;
+    }
+}
+
+/* Multiplies everything pending into a single node: afterwards depth is 1 (the value 1 when no prime
+ * was added) and stack[0].value is the product. */
+static void product_collapse(product_partial *p)
+{
+    word_flush(p);
+    leaf_flush(p);
+    if (p->depth == 0) {
+        mpz_t one;
+        mpz_init_set_ui(one, 1);
+        tree_push(p, one, 0);
+        mpz_clear(one);
+    }
+    while (p->depth > 1) {
+        tree_node *top = &p->stack[--p->depth];
+        tree_node *below = &p->stack[p->depth - 1];
+        mpz_mul(below->value, below->value, top->value);
+        mpz_clear(top->value);
+        if (top->level >= below->level)
+            below->level = top->level + 1;
+    }
+}
+
+static void product_run_item(const job *j, const work_item *item, void *partial)
+{
+    product_partial *p = partial;
+    if (j->method == METHOD_SIEVE && !p->scratch)
+        p->scratch = sieve_scratch_new();
+    primes_each(p->scratch, j->method, item->lo, item->hi, product_add_prime, p);
+}
+
+static void product_merge(const job *j, void *into_partial, void *from_partial)
+{
+    (void)j;
+    product_partial *into = into_partial, *from = from_partial;
+    product_collapse(into);
+    product_collapse(from);
+    into->primes += from->primes;
+    mpz_mul(into->stack[0].value, into->stack[0].value, from->stack[0].value);
+}
+
+static void product_complete(const job *j, void *partial)
+{
+    (void)j;
+    product_collapse(partial);
+}
+
+/* Packed form: primes (8 bytes, little endian), then the product's magnitude as little-endian bytes. */
+static size_t product_pack(const void *partial, void **buf)
+{
+    product_partial *p = (product_partial *)partial;
+    product_collapse(p);
+    size_t magnitude = (mpz_sizeinbase(p->stack[0].value, 2) + 7) / 8;
+    unsigned char *out = xmalloc(8 + magnitude + 1, "packed product");
+    for (int i = 0; i < 8; i++)
+        out[i] = (unsigned char)(p->primes >> (8 * i));
+    size_t written = 0;
+    mpz_export(out + 8, &written, -1, 1, -1, 0, p->stack[0].value);
+    *buf = out;
+    return 8 + written;
+}
+
+static bool product_unpack(const job *j, void *partial, const void *buf, size_t len)
+{
+    (void)j;
+    product_partial *p = partial;
+    const unsigned char *in = buf;
+    if (len < 8)
+        return false;
+    uint64_t primes = 0;
+    for (int i = 0; i < 8; i++)
+        primes |= (uint64_t)in[i] << (8 * i);
+    p->primes = primes;
+    mpz_t value;
+    mpz_init(value);
+    mpz_import(value, len - 8, -1, 1, -1, 0, in + 8);
+    tree_push(p, value, 0);
+    mpz_clear(value);
+    return true;
+}
+
+/* Exact number of decimal digits: from the logarithm, settled by a comparison when it is near a whole
+ * number (that is, when x is near a power of ten). */
+static uint64_t decimal_digits(const mpz_t x)
+{
+    if (mpz_sgn(x) == 0)
+        return 1;
+    signed long exponent;
+    double mantissa = mpz_get_d_2exp(&exponent, x);
+    long double lg = log10l((long double)mantissa) + (long double)exponent * log10l(2.0L);
+    long double whole = floorl(lg);
+    if (lg - whole > 1e-6L && whole + 1 - lg > 1e-6L)
+        return (uint64_t)whole + 1;
+    unsigned long k = (unsigned long)llroundl(lg);
+    mpz_t power;
+    mpz_init(power);
+    mpz_ui_pow_ui(power, 10, k);
+    uint64_t digits = mpz_cmp(x, power) >= 0 ? (uint64_t)k + 1 : (uint64_t)k;
+    mpz_clear(power);
+    return digits;
+}
+
+static uint64_t low_64_bits(const mpz_t x)
+{
+    mpz_t low;
+    mpz_init(low);
+    mpz_fdiv_r_2exp(low, x, 64);
+    uint64_t word = 0;
+    unsigned char bytes[8] = {0};
+    size_t n = 0;
+    mpz_export(bytes, &n, -1, 1, -1, 0, low);
+    for (size_t i = 0; i < n; i++)
+        word |= (uint64_t)bytes[i] << (8 * i);
+    mpz_clear(low);
+    return word;
+}
+
+/* GMP's own primorial of the range: primorial(n - 1) / primorial(from - 1). */
+static void gmp_range_primorial(uint64_t from, uint64_t n, mpz_t out)
+{
+    mpz_primorial_ui(out, (unsigned long)(n - 1));
+    if (from > 1) {
+        mpz_t below;
+        mpz_init(below);
+        mpz_primorial_ui(below, (unsigned long)(from - 1));
+        mpz_divexact(out, out, below);
+        mpz_clear(below);
+    }
+}
+
+static void product_finish(const job *j, void *partial, result *r)
+{
+    product_partial *p = partial;
+    memset(r, 0, sizeof *r);
+    product_collapse(p);
+    const __mpz_struct *x = p->stack[0].value;
+    r->value = p->primes;
+    r->is_product = true;
+    r->bits = mpz_sizeinbase(x, 2);
+    r->digits = decimal_digits(x);
+    r->low64 = low_64_bits(x);
+    r->mod_m61 = mpz_fdiv_ui(x, MERSENNE_61);
+    if (j->verify_exact) {
+        mpz_t expected;
+        mpz_init(expected);
+        if (j->n > j->from)
+            gmp_range_primorial(j->from, j->n, expected);
+        else
+            mpz_set_ui(expected, 1);
+        r->verify = VERIFY_EXACT;
+        r->verify_ok = mpz_cmp(expected, x) == 0;
+        if (r->verify_ok)
+            snprintf(r->verify_detail, sizeof r->verify_detail,
+                     "equal to GMP's mpz_primorial_ui (%" PRIu64 " bits)", r->bits);
+        else
+            snprintf(r->verify_detail, sizeof r->verify_detail,
+                     "GMP's mpz_primorial_ui has %zu bits, low64 %016" PRIx64 "; this run %" PRIu64
+                     " bits, low64 %016" PRIx64,
+                     mpz_sizeinbase(expected, 2), low_64_bits(expected), r->bits, r->low64);
+        mpz_clear(expected);
+    } else {
+        verify_prime_count(j, r->value, r);
+        if (r->verify == VERIFY_TABLE && r->verify_ok) {
+            size_t len = strlen(r->verify_detail);
+            snprintf(r->verify_detail + len, sizeof r->verify_detail - len,
+                     " (the count; --verify checks the product)");
+        }
+    }
+}
+
+static int product_write_output(const job *j, const void *partial, FILE *out, bool hex)
+{
+    (void)j;
+    product_partial *p = (product_partial *)partial;
+    product_collapse(p);
+    int failed = mpz_out_str(out, hex ? 16 : 10, p->stack[0].value) == 0 || fputc('\n', out) == EOF;
+    return failed ? -1 : 0;
+}
+
+static void product_release(void *partial)
+{
+    product_partial *p = partial;
+    for (unsigned i = 0; i < p->depth; i++)
+        mpz_clear(p->stack[i].value);
+    free(p->stack);
+    sieve_scratch_free(p->scratch);
+    memset(p, 0, sizeof *p);
+}
+
+const kernel kernel_product = {
+    .name = "product",
+    .summary = "the exact product of the primes in [from, n) (GMP)",
+    .takes_method = true,
+    .writes_output = true,
+    .sum_words = 0,
+    .max_width = UINT64_C(10000000000),
+    .partial_size = sizeof(product_partial),
+    .default_chunk = range_product_chunk,
+    .init = product_init,
+    .run_item = product_run_item,
+    .merge = product_merge,
+    .complete = product_complete,
+    .pack = product_pack,
+    .unpack = product_unpack,
+    .finish = product_finish,
+    .write_output = product_write_output,
+    .release = product_release,
+};

@@ -1,0 +1,254 @@
+/* main.c: the driver: command line -> plan -> run each repetition under the model -> verify -> report.
+ * It owns the timing (barrier, clock, slowest rank), the repetitions, the output files and the exit
+ * status; kernels compute and models parallelise. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "info.h"
+#include "kernels/gmp_alloc.h"
+#include "mpi_env.h"
+#include "provenance.h"
+#include "report.h"
+#include "timer.h"
+#include "version.h"
+#include "xalloc.h"
+
+enum { EXIT_VERIFY_FAILED = 1, EXIT_USAGE = 2, EXIT_RUN_FAILED = 3 };
+
+/* Workers per process: -t, else OMP_NUM_THREADS (its first entry), else SLURM_CPUS_PER_TASK, else the
+ * cores of the affinity mask. `explicit` tells whether anything asked for a number. */
+static int resolve_threads(const options *opt, bool *explicit_request)
+{
+    *explicit_request = true;
+    if (opt->threads > 0)
+        return opt->threads;
+    const char *names[] = {"OMP_NUM_THREADS", "SLURM_CPUS_PER_TASK"};
+    for (int i = 0; i < 2; i++) {
+        const char *v = getenv(names[i]);
+        int t = v ? atoi(v) : 0;
+        if (t > 0)
+            return t;
+    }
+    *explicit_request = false;
+    int cores = affinity_cores(NULL, 0);
+    return cores > 0 ? cores : 1;
+}
+
+/* The model when none was named: mpi (hybrid with threads) under a launcher with several ranks, omp when a
+ * thread count above one was asked for, else serial. */
+static const model *default_model(int launcher_size, int threads, bool threads_requested)
+{
+    const model *m = NULL;
+    if (launcher_size > 1)
+        m = model_find(threads > 1 && threads_requested ? "hybrid" : "mpi");
+    else if (threads > 1 && threads_requested)
+        m = model_find("omp");
+    return m ? m : model_find("serial");
+}
+
+static uint64_t peak_rss_kib(void)
+{
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    long peak = self.ru_maxrss > children.ru_maxrss ? self.ru_maxrss : children.ru_maxrss;
+    return (uint64_t)(peak > 0 ? peak : 0);
+}
+
+static void distinct_hosts(const run_stats *stats, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (int r = 0; r < stats->ranks; r++) {
+        bool seen = false;
+        for (int q = 0; q < r; q++)
+            seen |= strcmp(stats->hosts[q], stats->hosts[r]) == 0;
+        if (!seen && strlen(out) + strlen(stats->hosts[r]) + 2 < size)
+            snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? "," : "", stats->hosts[r]);
+    }
+}
+
+/* A file written whole or not at all: written to a temporary name beside it, renamed at the end. */
+typedef struct staged_file {
+    char final_path[4096], temp_path[4200];
+    FILE *f;
+} staged_file;
+
+static int staged_open(staged_file *s, const char *path)
+{
+    snprintf(s->final_path, sizeof s->final_path, "%s", path);
+    snprintf(s->temp_path, sizeof s->temp_path, "%s.tmp.%ld", path, (long)getpid());
+    s->f = fopen(s->temp_path, "w");
+    return s->f ? 0 : -1;
+}
+
+static int staged_commit(staged_file *s)
+{
+    int failed = ferror(s->f) | fclose(s->f);
+    s->f = NULL;
+    if (failed || rename(s->temp_path, s->final_path) != 0) {
+        int saved = errno;
+        unlink(s->temp_path);
+        errno = saved ? saved : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static void staged_discard(staged_file *s)
+{
+    if (s->f) {
+        fclose(s->f);
+        s->f = NULL;
+        unlink(s->temp_path);
+    }
+}
+
+static int run_repetitions(const options *opt, const model *m, int threads, int rank)
+{
+    job j = {
+        .kernel = opt->kernel,
+        .method = opt->method,
+        .from = opt->from,
+        .n = opt->n,
+        .schedule = opt->schedule,
+        .verify_exact = opt->verify,
+        .quiet = opt->quiet || opt->json,
+    };
+    job_set_chunk(&j, opt->chunk ? opt->chunk : opt->kernel->default_chunk(&j));
+    provenance prov;
+    provenance_collect(&prov);
+    model_options mopt = {.threads = threads};
+
+    staged_file trace = {0};
+    if (rank == 0 && opt->trace_path && staged_open(&trace, opt->trace_path) != 0) {
+        fprintf(stderr, "primes: --trace: cannot write '%s': %s\n", opt->trace_path, strerror(errno));
+        mpi_env_abort(EXIT_USAGE);
+    }
+
+    int status = 0;
+    void *partial = xmalloc(opt->kernel->partial_size, "partial result");
+    unsigned total = opt->warmup + opt->repeat;
+    for (unsigned rep = 0; rep < total; rep++) {
+        bool timed = rep >= opt->warmup;
+        opt->kernel->init(&j, partial);
+        run_stats stats = {0};
+        mpi_env_barrier();
+        double start = timer_now();
+        int failed = m->run(&j, &mopt, partial, &stats);
+        double wall = mpi_env_max_double(timer_now() - start);
+        if (failed) {
+            if (rank == 0)
+                fprintf(stderr, "primes: the run failed: %s\n", stats.error[0] ? stats.error : "unknown error");
+            staged_discard(&trace);
+            mpi_env_abort(EXIT_RUN_FAILED);
+        }
+        uint64_t rss = mpi_env_max_u64(peak_rss_kib());
+        if (rank == 0 && timed) {
+            run_record rec = {
+                .job = &j,
+                .model = m,
+                .ranks = stats.ranks,
+                .threads = stats.threads,
+                .rep = rep - opt->warmup + 1,
+                .repeats = opt->repeat,
+                .wall_s = wall,
+                .merge_s = stats.merge_s,
+                .peak_rss_kib = rss,
+                .prov = &prov,
+            };
+            opt->kernel->finish(&j, partial, &rec.res);
+            report_balance(&stats, &rec);
+            distinct_hosts(&stats, rec.hosts, sizeof rec.hosts);
+            provenance_timestamp(rec.timestamp, sizeof rec.timestamp);
+            if (rec.res.verify != VERIFY_NONE && !rec.res.verify_ok)
+                status = EXIT_VERIFY_FAILED;
+            if (opt->json)
+                report_json(stdout, &rec);
+            else
+                report_human(stdout, &rec);
+            if (opt->csv_path && report_csv_append(opt->csv_path, &rec) != 0) {
+                fprintf(stderr, "primes: --csv: cannot append to '%s': %s\n", opt->csv_path, strerror(errno));
+                status = EXIT_RUN_FAILED;
+            }
+            if (trace.f)
+                report_trace_rows(trace.f, &rec, &stats, rep == opt->warmup);
+            if (rep + 1 == total && opt->output_path) {
+                staged_file out = {0};
+                if (staged_open(&out, opt->output_path) != 0 ||
+                    opt->kernel->write_output(&j, partial, out.f, opt->hex) != 0 || staged_commit(&out) != 0) {
+                    fprintf(stderr, "primes: --output: cannot write '%s': %s\n", opt->output_path, strerror(errno));
+                    staged_discard(&out);
+                    status = EXIT_RUN_FAILED;
+                }
+            }
+        }
+        opt->kernel->release(partial);
+        free(stats.items);
+        free(stats.hosts);
+    }
+    free(partial);
+    if (trace.f && staged_commit(&trace) != 0) {
+        fprintf(stderr, "primes: --trace: cannot write '%s': %s\n", opt->trace_path, strerror(errno));
+        status = EXIT_RUN_FAILED;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    int launcher_rank = mpi_env_launcher_rank();
+    int launcher_size = mpi_env_launcher_size();
+    xalloc_set_fatal_handler(mpi_env_abort);
+    xalloc_configure(launcher_rank, launcher_size > 1);
+    gmp_use_xalloc();
+    options opt;
+    char error[1024];
+    if (cli_parse(argc, argv, &opt, error, sizeof error) != 0) {
+        if (launcher_rank == 0)
+            fprintf(stderr, "primes: %s\n", error);
+        return EXIT_USAGE;
+    }
+    switch (opt.command) {
+    case COMMAND_HELP:
+        if (launcher_rank == 0)
+            cli_print_help(stdout);
+        return 0;
+    case COMMAND_VERSION:
+        if (launcher_rank == 0)
+            printf("primes %s (git %s)\n", PRIMES_VERSION, PRIMES_GIT_COMMIT);
+        return 0;
+    case COMMAND_LIST:
+        if (launcher_rank == 0)
+            cli_print_list(stdout);
+        return 0;
+    case COMMAND_INFO:
+        return info_run(&argc, &argv, launcher_rank);
+    case COMMAND_RUN:
+        break;
+    }
+
+    bool threads_requested;
+    int threads = resolve_threads(&opt, &threads_requested);
+    const model *m = opt.model ? opt.model : default_model(launcher_size, threads, threads_requested);
+    if (!m->uses_mpi && launcher_size > 1) {
+        if (launcher_rank == 0)
+            fprintf(stderr,
+                    "primes: --model %s: runs in one process, but %d ranks were launched (allowed under "
+                    "mpirun/srun with 2+ ranks: mpi, hybrid)\n",
+                    m->name, launcher_size);
+        return EXIT_USAGE;
+    }
+    if (strcmp(m->name, "serial") == 0 || strcmp(m->name, "mpi") == 0)
+        threads = 1;
+    if (m->uses_mpi)
+        mpi_env_start(&argc, &argv);
+    int status = run_repetitions(&opt, m, threads, mpi_env_rank());
+    mpi_env_finish();
+    return status;
+}

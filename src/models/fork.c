@@ -1,0 +1,234 @@
+/* fork.c: the `fork` model, the tutorials' multiprocessing: W worker processes forked per run, items
+ * taken by schedule (dynamic and guided through an atomic counter in shared memory), each child's partial
+ * (kernel pack) and item times sent back through its own pipe, unpacked and merged as a tree by the
+ * parent. A child that crashes, is killed or sends a short message is reported by number and pid, and the
+ * run fails: never a wrong answer. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../timer.h"
+#include "../xalloc.h"
+#include "model.h"
+#include "worker.h"
+
+#define FORK_MAGIC UINT64_C(0x7072696d65732d66) /* "primes-f" */
+
+/* What a child sends: this header, n_records trace records, then partial_len bytes of packed partial. */
+typedef struct child_header {
+    uint64_t magic;
+    uint64_t n_records;
+    uint64_t partial_len;
+} child_header;
+
+typedef struct child_record {
+    uint64_t index;
+    double start, stop;
+} child_record;
+
+typedef struct child {
+    pid_t pid;
+    int fd;
+    unsigned char *data;
+    size_t len, cap;
+    bool open;
+} child;
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const unsigned char *p = buf;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* The child's whole life: its items, then one message, then _exit (no atexit handlers, no stdio flush). */
+static _Noreturn void child_main(const job *j, int workers, int id, _Atomic uint64_t *next, trace_item *trace,
+                                 double t0, int fd)
+{
+    void *partial = xcalloc(1, j->kernel->partial_size, "partial result");
+    j->kernel->init(j, partial);
+    atomic_counter_ctx counter = {j, workers, next};
+    /* trace records are written in the child's copy of the trace; ours are the ones with rank 0 and this id */
+    for (uint64_t i = 0; i < j->n_items; i++)
+        trace[i].thread = -1;
+    worker_run_schedule(j, workers, id, atomic_counter_take, &counter, partial, trace, 0, id, t0);
+    uint64_t mine = 0;
+    for (uint64_t i = 0; i < j->n_items; i++)
+        mine += trace[i].thread == id;
+    child_record *records = xcalloc(mine ? mine : 1, sizeof *records, "trace records");
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < j->n_items; i++)
+        if (trace[i].thread == id)
+            records[k++] = (child_record){trace[i].index, trace[i].start, trace[i].stop};
+    void *packed;
+    size_t packed_len = j->kernel->pack(partial, &packed);
+    child_header h = {FORK_MAGIC, mine, packed_len};
+    int failed = write_all(fd, &h, sizeof h) || write_all(fd, records, mine * sizeof *records) ||
+                 write_all(fd, packed, packed_len);
+    _exit(failed ? 4 : 0);
+}
+
+/* Reads every child's pipe to its end, all at once (a child blocks when its pipe is full). */
+static void read_all_children(child *kids, int workers)
+{
+    struct pollfd *fds = xcalloc((size_t)workers, sizeof *fds, "poll set");
+    int open_count = workers;
+    while (open_count > 0) {
+        for (int w = 0; w < workers; w++)
+            fds[w] = (struct pollfd){.fd = kids[w].open ? kids[w].fd : -1, .events = POLLIN};
+        if (poll(fds, (nfds_t)workers, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (int w = 0; w < workers; w++) {
+            if (!kids[w].open || !(fds[w].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            if (kids[w].cap - kids[w].len < 65536) {
+                kids[w].cap = kids[w].cap ? 2 * kids[w].cap : 1 << 17;
+                kids[w].data = xrealloc(kids[w].data, kids[w].cap, "worker message");
+            }
+            ssize_t r = read(kids[w].fd, kids[w].data + kids[w].len, kids[w].cap - kids[w].len);
+            if (r > 0) {
+                kids[w].len += (size_t)r;
+            } else if (r == 0 || errno != EINTR) {
+                kids[w].open = false;
+                close(kids[w].fd);
+                open_count--;
+            }
+        }
+    }
+    free(fds);
+}
+
+/* Checks one child's exit and message; on success unpacks its partial and copies its trace records. */
+static int collect_child(const job *j, child *kid, int id, void *partial, run_stats *stats)
+{
+    int status = 0;
+    while (waitpid(kid->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFSIGNALED(status)) {
+        snprintf(stats->error, sizeof stats->error, "worker process %d (pid %ld) was killed by signal %d (%s)", id,
+                 (long)kid->pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+        return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(stats->error, sizeof stats->error, "worker process %d (pid %ld) exited with status %d", id,
+                 (long)kid->pid, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        return -1;
+    }
+    child_header h;
+    if (kid->len < sizeof h) {
+        snprintf(stats->error, sizeof stats->error, "worker process %d (pid %ld) sent %zu bytes, no result", id,
+                 (long)kid->pid, kid->len);
+        return -1;
+    }
+    memcpy(&h, kid->data, sizeof h);
+    size_t expected = sizeof h + h.n_records * sizeof(child_record) + h.partial_len;
+    if (h.magic != FORK_MAGIC || h.n_records > j->n_items || kid->len != expected) {
+        snprintf(stats->error, sizeof stats->error,
+                 "worker process %d (pid %ld) sent a malformed result (%zu bytes, expected %zu)", id, (long)kid->pid,
+                 kid->len, expected);
+        return -1;
+    }
+    const unsigned char *p = kid->data + sizeof h;
+    for (uint64_t r = 0; r < h.n_records; r++, p += sizeof(child_record)) {
+        child_record rec;
+        memcpy(&rec, p, sizeof rec);
+        if (rec.index >= j->n_items)
+            continue;
+        stats->items[rec.index] = (trace_item){rec.index, 0, id, rec.start, rec.stop};
+    }
+    if (!j->kernel->unpack(j, partial, p, h.partial_len)) {
+        snprintf(stats->error, sizeof stats->error, "worker process %d (pid %ld) sent a partial result that does not unpack",
+                 id, (long)kid->pid);
+        return -1;
+    }
+    return 0;
+}
+
+static int fork_run(const job *j, const model_options *opt, void *partial, run_stats *stats)
+{
+    int workers = opt->threads;
+    run_stats_prepare(j, stats, 1, workers);
+    _Atomic uint64_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (next == MAP_FAILED)
+        fatal_run_error("cannot map the shared item counter");
+    atomic_init(next, 0);
+    child *kids = xcalloc((size_t)workers, sizeof *kids, "worker processes");
+    fflush(stdout);
+    fflush(stderr);
+    double t0 = timer_now();
+    int started = 0, status = 0;
+    for (int w = 0; w < workers; w++) {
+        int fds[2];
+        if (pipe(fds) != 0) {
+            snprintf(stats->error, sizeof stats->error, "cannot make a pipe for worker process %d: %s", w,
+                     strerror(errno));
+            status = -1;
+            break;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+            snprintf(stats->error, sizeof stats->error, "cannot fork worker process %d: %s", w, strerror(errno));
+            close(fds[0]);
+            close(fds[1]);
+            status = -1;
+            break;
+        }
+        if (pid == 0) {
+            close(fds[0]);
+            for (int k = 0; k < w; k++)
+                close(kids[k].fd);
+            child_main(j, workers, w, next, stats->items, t0, fds[1]);
+        }
+        close(fds[1]);
+        kids[w] = (child){.pid = pid, .fd = fds[0], .open = true};
+        started++;
+    }
+    if (status != 0)
+        for (int w = 0; w < started; w++)
+            kill(kids[w].pid, SIGKILL);
+    read_all_children(kids, started);
+    void **parts = partials_new(j, workers);
+    for (int w = 0; w < started; w++) {
+        if (collect_child(j, &kids[w], w, parts[w], stats) != 0 && status == 0)
+            status = -1;
+        free(kids[w].data);
+    }
+    if (status == 0) {
+        double last_stop = 0;
+        for (uint64_t i = 0; i < j->n_items; i++)
+            last_stop = stats->items[i].stop > last_stop ? stats->items[i].stop : last_stop;
+        merge_tree(j, parts, workers);
+        j->kernel->complete(j, parts[0]);
+        /* the serial tail: from the last item's end to the completed result (unpacking included) */
+        stats->merge_s = timer_now() - t0 - last_stop;
+        partial_move(j, partial, parts[0]);
+    }
+    partials_free(j, parts, workers);
+    free(kids);
+    munmap((void *)next, sizeof *next);
+    return status;
+}
+
+const model model_fork = {
+    .name = "fork",
+    .summary = "worker processes (fork), results back through pipes",
+    .uses_mpi = false,
+    .run = fork_run,
+};

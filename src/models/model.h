@@ -1,0 +1,48 @@
+/* model.h: the model side of the seam. A model executes a job's work items on W workers under a schedule
+ * and combines the partial results; it knows nothing of primes or GMP, only the kernel table. */
+#ifndef PRIMES_MODEL_H
+#define PRIMES_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../job.h"
+#include "../kernels/kernel.h"
+
+/* One work item as it ran: who ran it and when (seconds since the run's common start). */
+typedef struct trace_item {
+    uint64_t index;
+    int32_t rank, thread;
+    double start, stop;
+} trace_item;
+
+/* What a model reports about a run besides the partial result. */
+typedef struct run_stats {
+    int ranks, threads;        /* workers = ranks * threads */
+    trace_item *items;         /* n_items records, in item order; malloc'd by the model, freed by caller */
+    uint64_t n_items;
+    double merge_s;            /* the cross-worker merge and the final combining step (the serial tail) */
+    char (*hosts)[64];         /* host of each rank (ranks entries); malloc'd by the model */
+    char error[256];           /* set when run returns nonzero */
+} run_stats;
+
+typedef struct model_options {
+    int threads;               /* workers per process (omp, pthreads, fork, hybrid) */
+} model_options;
+
+typedef struct model {
+    const char *name;
+    const char *summary;
+    bool uses_mpi;             /* needs MPI initialised (mpi, hybrid) */
+    /* Runs every item of the job. On success returns 0 and, on rank 0, leaves the combined and completed
+     * partial in `partial` (an init'ed partial of the job's kernel). On failure returns nonzero with
+     * stats->error set. */
+    int (*run)(const job *, const model_options *, void *partial, run_stats *);
+} model;
+
+const model *model_find(const char *name);
+/* NULL-terminated list of the models compiled in. */
+const model *const *model_list(void);
+
+#endif

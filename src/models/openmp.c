@@ -1,0 +1,76 @@
+/* openmp.c: the `omp` model: OpenMP worksharing over the work items with the schedule honoured through
+ * OpenMP's own runtime schedule (omp_set_schedule + schedule(runtime)), one partial per thread, and a
+ * tree merge whose pairs at each level run on different threads. */
+#include "openmp.h"
+
+#include <omp.h>
+
+#include "../timer.h"
+#include "worker.h"
+
+static void set_runtime_schedule(schedule_kind kind)
+{
+    switch (kind) {
+    case SCHEDULE_STATIC: omp_set_schedule(omp_sched_static, 0); break;
+    case SCHEDULE_CYCLIC: omp_set_schedule(omp_sched_static, 1); break;
+    case SCHEDULE_DYNAMIC: omp_set_schedule(omp_sched_dynamic, 1); break;
+    case SCHEDULE_GUIDED: omp_set_schedule(omp_sched_guided, 1); break;
+    }
+}
+
+int openmp_run_items(const job *j, item_progression items, int threads, void **parts, run_stats *stats, int rank,
+                     double t0)
+{
+    int team = 1;
+    omp_set_dynamic(0);
+    set_runtime_schedule(j->schedule);
+#pragma omp parallel num_threads(threads)
+    {
+        int t = omp_get_thread_num();
+#pragma omp single
+        team = omp_get_num_threads();
+#pragma omp for schedule(runtime)
+        for (uint64_t k = 0; k < items.count; k++) {
+            uint64_t index = items.first + k * items.stride;
+            worker_run_item(j, index, parts[t], &stats->items[index], rank, t, t0);
+        }
+    }
+    return team;
+}
+
+void openmp_merge_tree(const job *j, void **parts, int count)
+{
+    for (int stride = 1; stride < count; stride *= 2) {
+        int pairs = (count - stride + 2 * stride - 1) / (2 * stride);
+#pragma omp parallel for schedule(static, 1) num_threads(pairs)
+        for (int p = 0; p < pairs; p++) {
+            int into = p * 2 * stride;
+            merge_pair(j, parts[into], parts[into + stride]);
+        }
+    }
+}
+
+static int omp_model_run(const job *j, const model_options *opt, void *partial, run_stats *stats)
+{
+    int threads = opt->threads;
+    run_stats_prepare(j, stats, 1, threads);
+    void **parts = partials_new(j, threads);
+    double t0 = timer_now();
+    item_progression all = {0, 1, j->n_items};
+    int team = openmp_run_items(j, all, threads, parts, stats, 0, t0);
+    double merge_start = timer_now();
+    openmp_merge_tree(j, parts, team);
+    j->kernel->complete(j, parts[0]);
+    stats->merge_s = timer_now() - merge_start;
+    stats->threads = team;
+    partial_move(j, partial, parts[0]);
+    partials_free(j, parts, threads);
+    return 0;
+}
+
+const model model_omp = {
+    .name = "omp",
+    .summary = "OpenMP threads sharing the items (schedule(runtime) set from --schedule)",
+    .uses_mpi = false,
+    .run = omp_model_run,
+};

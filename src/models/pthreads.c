@@ -1,0 +1,87 @@
+/* pthreads.c: the `pthreads` model: a pool of POSIX threads (the caller is worker 0) taking items by
+ * schedule (static blocks, cyclic, or a shared atomic counter for dynamic and guided), one partial per
+ * thread, and a tree merge done by the threads themselves between barriers. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../timer.h"
+#include "../xalloc.h"
+#include "model.h"
+#include "worker.h"
+
+typedef struct pool {
+    const job *j;
+    int threads;
+    void **parts;
+    run_stats *stats;
+    double t0;
+    _Atomic uint64_t next;          /* dynamic and guided: the first item not yet taken */
+    pthread_barrier_t barrier;
+    double items_done;              /* when the last worker finished its items (for the merge time) */
+} pool;
+
+typedef struct worker_arg {
+    pool *pool;
+    int id;
+} worker_arg;
+
+static void *pool_worker(void *arg)
+{
+    worker_arg *w = arg;
+    pool *p = w->pool;
+    atomic_counter_ctx counter = {p->j, p->threads, &p->next};
+    worker_run_schedule(p->j, p->threads, w->id, atomic_counter_take, &counter, p->parts[w->id], p->stats->items,
+                        0, w->id, p->t0);
+    if (pthread_barrier_wait(&p->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
+        p->items_done = timer_now();
+    /* tree merge: at each level a worker receiving from its partner merges, then all wait */
+    for (int stride = 1; stride < p->threads; stride *= 2) {
+        if (w->id % (2 * stride) == 0 && w->id + stride < p->threads)
+            merge_pair(p->j, p->parts[w->id], p->parts[w->id + stride]);
+        pthread_barrier_wait(&p->barrier);
+    }
+    return NULL;
+}
+
+static int pthreads_run(const job *j, const model_options *opt, void *partial, run_stats *stats)
+{
+    int threads = opt->threads;
+    run_stats_prepare(j, stats, 1, threads);
+    pool p = {.j = j, .threads = threads, .parts = partials_new(j, threads), .stats = stats};
+    atomic_init(&p.next, 0);
+    pthread_barrier_init(&p.barrier, NULL, (unsigned)threads);
+    pthread_t *tids = xcalloc((size_t)threads, sizeof *tids, "thread ids");
+    worker_arg *args = xcalloc((size_t)threads, sizeof *args, "thread arguments");
+    p.t0 = timer_now();
+    int started = 1;
+    for (int t = 1; t < threads; t++, started++) {
+        args[t] = (worker_arg){&p, t};
+        int rc = pthread_create(&tids[t], NULL, pool_worker, &args[t]);
+        if (rc != 0) {
+            snprintf(stats->error, sizeof stats->error, "cannot start thread %d of %d: %s", t, threads, strerror(rc));
+            fatal_run_error(stats->error);   /* the barrier counts on every thread: no way to carry on */
+        }
+    }
+    args[0] = (worker_arg){&p, 0};
+    pool_worker(&args[0]);
+    for (int t = 1; t < started; t++)
+        pthread_join(tids[t], NULL);
+    j->kernel->complete(j, p.parts[0]);
+    stats->merge_s = timer_now() - p.items_done;
+    partial_move(j, partial, p.parts[0]);
+    partials_free(j, p.parts, threads);
+    pthread_barrier_destroy(&p.barrier);
+    free(tids);
+    free(args);
+    return 0;
+}
+
+const model model_pthreads = {
+    .name = "pthreads",
+    .summary = "a pool of POSIX threads (dynamic: a shared atomic counter)",
+    .uses_mpi = false,
+    .run = pthreads_run,
+};

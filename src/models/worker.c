@@ -1,0 +1,136 @@
+/* worker.c: the pieces every model shares (item timing, schedule arithmetic, tree merges, partials). */
+#include "worker.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../timer.h"
+#include "../xalloc.h"
+
+void worker_run_item(const job *j, uint64_t index, void *partial, trace_item *rec, int rank, int thread,
+                     double t0)
+{
+    work_item item;
+    job_item(j, index, &item);
+    double start = timer_now();
+    j->kernel->run_item(j, &item, partial);
+    double stop = timer_now();
+    rec->index = index;
+    rec->rank = rank;
+    rec->thread = thread;
+    rec->start = start - t0;
+    rec->stop = stop - t0;
+}
+
+void schedule_static_block(uint64_t n_items, int workers, int w, uint64_t *first, uint64_t *end)
+{
+    uint64_t base = n_items / (uint64_t)workers, extra = n_items % (uint64_t)workers;
+    uint64_t wu = (uint64_t)w;
+    *first = wu * base + (wu < extra ? wu : extra);
+    *end = *first + base + (wu < extra ? 1 : 0);
+}
+
+uint64_t schedule_guided_grab(uint64_t remaining, int workers)
+{
+    uint64_t grab = (remaining + 2 * (uint64_t)workers - 1) / (2 * (uint64_t)workers);
+    return grab ? grab : 1;
+}
+
+void worker_run_schedule(const job *j, int workers, int id, take_batch_fn take, void *take_ctx, void *partial,
+                         trace_item *trace, int rank, int thread, double t0)
+{
+    switch (j->schedule) {
+    case SCHEDULE_STATIC: {
+        uint64_t first, end;
+        schedule_static_block(j->n_items, workers, id, &first, &end);
+        for (uint64_t i = first; i < end; i++)
+            worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
+        break;
+    }
+    case SCHEDULE_CYCLIC:
+        for (uint64_t i = (uint64_t)id; i < j->n_items; i += (uint64_t)workers)
+            worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
+        break;
+    case SCHEDULE_DYNAMIC:
+    case SCHEDULE_GUIDED: {
+        uint64_t first, count;
+        while (take(take_ctx, &first, &count))
+            for (uint64_t i = first; i < first + count; i++)
+                worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
+        break;
+    }
+    }
+}
+
+bool atomic_counter_take(void *ctx, uint64_t *first, uint64_t *count)
+{
+    atomic_counter_ctx *c = ctx;
+    uint64_t n = c->j->n_items;
+    if (c->j->schedule == SCHEDULE_DYNAMIC) {
+        *first = atomic_fetch_add(c->next, 1);
+        *count = 1;
+        return *first < n;
+    }
+    uint64_t seen = atomic_load(c->next);
+    for (;;) {
+        if (seen >= n)
+            return false;
+        uint64_t grab = schedule_guided_grab(n - seen, c->workers);
+        if (atomic_compare_exchange_weak(c->next, &seen, seen + grab)) {
+            *first = seen;
+            *count = grab;
+            return true;
+        }
+    }
+}
+
+void merge_pair(const job *j, void *into, void *from)
+{
+    j->kernel->merge(j, into, from);
+    j->kernel->release(from);
+    j->kernel->init(j, from);
+}
+
+void merge_tree(const job *j, void **partials, int count)
+{
+    for (int stride = 1; stride < count; stride *= 2)
+        for (int i = 0; i + stride < count; i += 2 * stride)
+            merge_pair(j, partials[i], partials[i + stride]);
+}
+
+void partial_move(const job *j, void *dst, void *src)
+{
+    j->kernel->release(dst);
+    memcpy(dst, src, j->kernel->partial_size);
+    j->kernel->init(j, src);
+}
+
+void **partials_new(const job *j, int count)
+{
+    void **partials = xcalloc((size_t)count, sizeof *partials, "partials");
+    for (int i = 0; i < count; i++) {
+        partials[i] = xcalloc(1, j->kernel->partial_size, "partial result");
+        j->kernel->init(j, partials[i]);
+    }
+    return partials;
+}
+
+void partials_free(const job *j, void **partials, int count)
+{
+    for (int i = 0; i < count; i++) {
+        j->kernel->release(partials[i]);
+        free(partials[i]);
+    }
+    free(partials);
+}
+
+void run_stats_prepare(const job *j, run_stats *stats, int ranks, int threads)
+{
+    stats->ranks = ranks;
+    stats->threads = threads;
+    stats->n_items = j->n_items;
+    stats->items = xcalloc(j->n_items ? j->n_items : 1, sizeof *stats->items, "trace");
+    stats->hosts = xcalloc((size_t)ranks, sizeof *stats->hosts, "host names");
+    gethostname(stats->hosts[0], sizeof stats->hosts[0] - 1);
+}

@@ -1,0 +1,54 @@
+/* worker.h: what every model does the same way: run and time one item, split items by schedule, merge
+ * partials as a tree, and set up the run's statistics. */
+#ifndef PRIMES_WORKER_H
+#define PRIMES_WORKER_H
+
+#include <stdatomic.h>
+
+#include "model.h"
+
+/* Runs item `index` into `partial` and records it in rec (times relative to t0). */
+void worker_run_item(const job *j, uint64_t index, void *partial, trace_item *rec, int rank, int thread,
+                     double t0);
+
+/* Items [*first, *end) of worker w of `workers` under the static schedule (contiguous, sizes differ by at
+ * most one, larger blocks first). */
+void schedule_static_block(uint64_t n_items, int workers, int w, uint64_t *first, uint64_t *end);
+
+/* How many items a worker takes at once under the guided schedule, with `remaining` items left. */
+uint64_t schedule_guided_grab(uint64_t remaining, int workers);
+
+/* Hands out the next batch of items [*first, *first + *count) to a dynamic or guided worker; false when
+ * none is left. Models supply one over their shared counter (atomic, shared memory, MPI window). */
+typedef bool (*take_batch_fn)(void *ctx, uint64_t *first, uint64_t *count);
+
+/* Runs every item that worker `id` of `workers` gets under the job's schedule, into partial, recording
+ * each item at trace[index] as (rank, thread). */
+void worker_run_schedule(const job *j, int workers, int id, take_batch_fn take, void *take_ctx, void *partial,
+                         trace_item *trace, int rank, int thread, double t0);
+
+/* A take_batch_fn over a counter in (possibly process-shared) memory. */
+typedef struct atomic_counter_ctx {
+    const job *j;
+    int workers;
+    _Atomic uint64_t *next;
+} atomic_counter_ctx;
+bool atomic_counter_take(void *ctx, uint64_t *first, uint64_t *count);
+
+/* Merges `from` into `into` and leaves `from` released and init'ed again (empty). */
+void merge_pair(const job *j, void *into, void *from);
+
+/* Merges partials[0..count) into partials[0] as a binary tree (neighbours at distance 1, 2, 4, ...). */
+void merge_tree(const job *j, void **partials, int count);
+
+/* Moves the state of src into dst (dst's old state released), leaving src empty and init'ed. */
+void partial_move(const job *j, void *dst, void *src);
+
+/* Allocates count partials of the job's kernel, each init'ed; freed with partials_free. */
+void **partials_new(const job *j, int count);
+void partials_free(const job *j, void **partials, int count);
+
+/* Sets ranks and threads and allocates the trace (n_items records) and `ranks` host names. */
+void run_stats_prepare(const job *j, run_stats *stats, int ranks, int threads);
+
+#endif

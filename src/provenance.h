@@ -1,0 +1,28 @@
+/* provenance.h: where and how a run happened: machine, build, libraries, parallel settings, scheduler. */
+#ifndef PRIMES_PROVENANCE_H
+#define PRIMES_PROVENANCE_H
+
+typedef struct provenance {
+    char host[64];
+    char cpu_model[128];
+    int cores_allowed;          /* CPUs in this process's affinity mask */
+    int cores_online;           /* CPUs the machine has online */
+    char affinity[128];         /* the mask as a list, e.g. "0-1" */
+    const char *version, *git_commit, *compiler, *cflags;
+    char gmp[32], gsl[32];            /* library versions */
+    char mpi_library[256];
+    const char *mpi_thread_level;
+    char omp_env[512];          /* every OMP_* variable set, "NAME=value" separated by spaces */
+    char slurm_job_id[32], slurm_nodelist[256];
+} provenance;
+
+/* Collects the facts (call after MPI is started, if it is). */
+void provenance_collect(provenance *p);
+
+/* Current UTC time as ISO 8601 with milliseconds, "2026-11-23T18:45:39.123Z". */
+void provenance_timestamp(char *buf, unsigned long size);
+
+/* The CPUs of this process's affinity mask: how many, and as a list ("0-3,8"). */
+int affinity_cores(char *list, unsigned long size);
+
+#endif

@@ -1,0 +1,346 @@
+/* report.c: turning a run record into the human block, a JSON object, a CSV row or trace rows. The JSON
+ * and CSV outputs come from one list of fields (record_fields), so they never disagree. */
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "xalloc.h"
+
+typedef enum { FIELD_U64, FIELD_INT, FIELD_REAL, FIELD_STR, FIELD_BOOL, FIELD_NULL } field_kind;
+
+typedef struct field {
+    const char *name;
+    field_kind kind;
+    uint64_t u;
+    long long i;
+    double r;
+    const char *s;
+    bool product_part;   /* one of the product's summary fields: nested under "result" in JSON */
+} field;
+
+#define MAX_FIELDS 64
+
+static void add(field *f, size_t *n, field value)
+{
+    if (*n < MAX_FIELDS)
+        f[(*n)++] = value;
+}
+
+#define U64(name_, v) ((field){.name = name_, .kind = FIELD_U64, .u = (v)})
+#define INT(name_, v) ((field){.name = name_, .kind = FIELD_INT, .i = (v)})
+#define REAL(name_, v) ((field){.name = name_, .kind = FIELD_REAL, .r = (v)})
+#define STR(name_, v) ((field){.name = name_, .kind = FIELD_STR, .s = (v)})
+
+static const char *verify_name(verify_kind v)
+{
+    return v == VERIFY_EXACT ? "exact" : v == VERIFY_TABLE ? "table" : "none";
+}
+
+static double numbers_per_second(const run_record *rec)
+{
+    uint64_t width = rec->job->n > rec->job->from ? rec->job->n - rec->job->from : 0;
+    return rec->wall_s > 0 ? (double)width / rec->wall_s : 0.0;
+}
+
+/* Hex of low64, kept in a buffer the caller owns. */
+static size_t record_fields(const run_record *rec, field *f, char *low64_hex, size_t hex_size)
+{
+    const job *j = rec->job;
+    const provenance *p = rec->prov;
+    size_t n = 0;
+    add(f, &n, STR("schema", REPORT_SCHEMA));
+    add(f, &n, STR("kernel", j->kernel->name));
+    add(f, &n, STR("method", j->kernel->takes_method ? method_name(j->method) : "none"));
+    add(f, &n, U64("from", j->from));
+    add(f, &n, U64("n", j->n));
+    add(f, &n, STR("model", rec->model->name));
+    add(f, &n, INT("ranks", rec->ranks));
+    add(f, &n, INT("threads", rec->threads));
+    add(f, &n, INT("workers", (long long)rec->ranks * rec->threads));
+    add(f, &n, STR("schedule", schedule_name(j->schedule)));
+    add(f, &n, U64("chunk", j->chunk));
+    add(f, &n, U64("items", j->n_items));
+    add(f, &n, INT("rep", rec->rep));
+    add(f, &n, REAL("wall_s", rec->wall_s));
+    add(f, &n, REAL("rate", numbers_per_second(rec)));
+    add(f, &n, U64("result", rec->res.value));
+    snprintf(low64_hex, hex_size, "%016" PRIx64, rec->res.low64);
+    field bits = U64("bits", rec->res.bits), digits = U64("digits", rec->res.digits),
+          low64 = STR("low64", low64_hex), m61 = U64("mod_m61", rec->res.mod_m61);
+    if (!rec->res.is_product)
+        bits.kind = digits.kind = low64.kind = m61.kind = FIELD_NULL;
+    bits.product_part = digits.product_part = low64.product_part = m61.product_part = true;
+    add(f, &n, bits);
+    add(f, &n, digits);
+    add(f, &n, low64);
+    add(f, &n, m61);
+    add(f, &n, STR("verified", verify_name(rec->res.verify)));
+    field ok = {.name = "verify_ok", .kind = FIELD_BOOL, .u = rec->res.verify_ok};
+    if (rec->res.verify == VERIFY_NONE)
+        ok.kind = FIELD_NULL;
+    add(f, &n, ok);
+    add(f, &n, STR("verify_detail", rec->res.verify_detail));
+    add(f, &n, REAL("busy_min_s", rec->busy_min_s));
+    add(f, &n, REAL("busy_mean_s", rec->busy_mean_s));
+    add(f, &n, REAL("busy_max_s", rec->busy_max_s));
+    add(f, &n, REAL("imbalance", rec->imbalance));
+    add(f, &n, REAL("merge_s", rec->merge_s));
+    add(f, &n, U64("peak_rss_kib", rec->peak_rss_kib));
+    add(f, &n, STR("host", p->host));
+    add(f, &n, STR("hosts", rec->hosts));
+    add(f, &n, STR("timestamp", rec->timestamp));
+    add(f, &n, STR("version", p->version));
+    add(f, &n, STR("git_commit", p->git_commit));
+    add(f, &n, STR("cpu_model", p->cpu_model));
+    add(f, &n, INT("cores_allowed", p->cores_allowed));
+    add(f, &n, INT("cores_online", p->cores_online));
+    add(f, &n, STR("affinity", p->affinity));
+    add(f, &n, STR("compiler", p->compiler));
+    add(f, &n, STR("cflags", p->cflags));
+    add(f, &n, STR("gmp_version", p->gmp));
+    add(f, &n, STR("gsl_version", p->gsl));
+    add(f, &n, STR("mpi_library", p->mpi_library));
+    add(f, &n, STR("mpi_thread_level", p->mpi_thread_level));
+    add(f, &n, STR("omp_env", p->omp_env));
+    add(f, &n, STR("slurm_job_id", p->slurm_job_id));
+    add(f, &n, STR("slurm_nodelist", p->slurm_nodelist));
+    return n;
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(out, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(out, "\\u%04x", *c);
+        else
+            fputc(*c, out);
+    }
+    fputc('"', out);
+}
+
+static void json_value(FILE *out, const field *f)
+{
+    switch (f->kind) {
+    case FIELD_U64: fprintf(out, "%" PRIu64, f->u); break;
+    case FIELD_INT: fprintf(out, "%lld", f->i); break;
+    case FIELD_REAL:
+        if (isfinite(f->r))
+            fprintf(out, "%.9g", f->r);
+        else
+            fputs("null", out);
+        break;
+    case FIELD_STR: json_string(out, f->s); break;
+    case FIELD_BOOL: fputs(f->u ? "true" : "false", out); break;
+    case FIELD_NULL: fputs("null", out); break;
+    }
+}
+
+void report_json(FILE *out, const run_record *rec)
+{
+    field f[MAX_FIELDS];
+    char hex[24];
+    size_t n = record_fields(rec, f, hex, sizeof hex);
+    fputc('{', out);
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].product_part)
+            continue;
+        fprintf(out, "%s\"%s\":", first ? "" : ",", f[i].name);
+        first = false;
+        if (strcmp(f[i].name, "result") == 0 && rec->res.is_product) {
+            fprintf(out, "{\"primes\":%" PRIu64, rec->res.value);
+            for (size_t k = 0; k < n; k++)
+                if (f[k].product_part) {
+                    fprintf(out, ",\"%s\":", f[k].name);
+                    json_value(out, &f[k]);
+                }
+            fputc('}', out);
+        } else {
+            json_value(out, &f[i]);
+        }
+    }
+    fputs("}\n", out);
+    fflush(out);
+}
+
+static void csv_text(char **buf, size_t *len, size_t *cap, const char *text)
+{
+    size_t need = *len + 2 * strlen(text) + 4;
+    if (need > *cap) {
+        *cap = need * 2;
+        *buf = xrealloc(*buf, *cap, "CSV row");
+    }
+    bool quote = strpbrk(text, ",\"\n\r") != NULL;
+    char *p = *buf + *len;
+    if (quote)
+        *p++ = '"';
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            *p++ = '"';
+        *p++ = *c;
+    }
+    if (quote)
+        *p++ = '"';
+    *len = (size_t)(p - *buf);
+}
+
+static void csv_field(char **buf, size_t *len, size_t *cap, const field *f)
+{
+    char tmp[64];
+    switch (f->kind) {
+    case FIELD_U64: snprintf(tmp, sizeof tmp, "%" PRIu64, f->u); break;
+    case FIELD_INT: snprintf(tmp, sizeof tmp, "%lld", f->i); break;
+    case FIELD_REAL: snprintf(tmp, sizeof tmp, isfinite(f->r) ? "%.9g" : "", f->r); break;
+    case FIELD_BOOL: snprintf(tmp, sizeof tmp, "%s", f->u ? "true" : "false"); break;
+    case FIELD_NULL: tmp[0] = '\0'; break;
+    case FIELD_STR: csv_text(buf, len, cap, f->s); return;
+    }
+    csv_text(buf, len, cap, tmp);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int report_csv_append(const char *path, const run_record *rec)
+{
+    field f[MAX_FIELDS];
+    char hex[24];
+    size_t n = record_fields(rec, f, hex, sizeof hex);
+    size_t len = 0, cap = 0;
+    char *header = NULL, *row = NULL;
+    size_t hlen = 0, hcap = 0;
+    for (size_t i = 0; i < n; i++) {
+        csv_text(&header, &hlen, &hcap, f[i].name);
+        csv_field(&row, &len, &cap, &f[i]);
+        header[hlen++] = i + 1 < n ? ',' : '\n';
+        row[len++] = i + 1 < n ? ',' : '\n';
+    }
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int status = -1;
+    if (fd >= 0 && flock(fd, LOCK_EX) == 0) {
+        struct stat st;
+        status = 0;
+        if (fstat(fd, &st) == 0 && st.st_size == 0)
+            status = write_all(fd, header, hlen);
+        if (status == 0)
+            status = write_all(fd, row, len);
+    }
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    free(header);
+    free(row);
+    errno = saved;
+    return status;
+}
+
+void report_balance(const run_stats *stats, run_record *rec)
+{
+    int workers = stats->ranks * stats->threads;
+    double *busy = xcalloc((size_t)(workers > 0 ? workers : 1), sizeof *busy, "busy times");
+    for (uint64_t i = 0; i < stats->n_items; i++) {
+        const trace_item *t = &stats->items[i];
+        int w = t->rank * stats->threads + t->thread;
+        if (w >= 0 && w < workers)
+            busy[w] += t->stop - t->start;
+    }
+    double lo = workers ? busy[0] : 0, hi = lo, sum = 0;
+    for (int w = 0; w < workers; w++) {
+        lo = busy[w] < lo ? busy[w] : lo;
+        hi = busy[w] > hi ? busy[w] : hi;
+        sum += busy[w];
+    }
+    free(busy);
+    rec->busy_min_s = lo;
+    rec->busy_max_s = hi;
+    rec->busy_mean_s = workers ? sum / workers : 0;
+    rec->imbalance = rec->busy_mean_s > 0 ? hi / rec->busy_mean_s - 1 : 0;
+}
+
+void report_trace_rows(FILE *out, const run_record *rec, const run_stats *stats, bool header)
+{
+    if (header)
+        fputs("rep,item,rank,thread,host,lo,hi,start_s,stop_s\n", out);
+    for (uint64_t i = 0; i < stats->n_items; i++) {
+        const trace_item *t = &stats->items[i];
+        work_item item;
+        job_item(rec->job, t->index, &item);
+        const char *host = stats->hosts && t->rank >= 0 && t->rank < stats->ranks ? stats->hosts[t->rank] : "";
+        fprintf(out, "%u,%" PRIu64 ",%d,%d,%s,%" PRIu64 ",%" PRIu64 ",%.9f,%.9f\n", rec->rep, t->index, t->rank,
+                t->thread, host, item.lo, item.hi, t->start, t->stop);
+    }
+}
+
+static void human_seconds(char *buf, size_t size, double s)
+{
+    if (s < 1e-3)
+        snprintf(buf, size, "%.1f us", s * 1e6);
+    else if (s < 1)
+        snprintf(buf, size, "%.2f ms", s * 1e3);
+    else
+        snprintf(buf, size, "%.3f s", s);
+}
+
+void report_human(FILE *out, const run_record *rec)
+{
+    const job *j = rec->job;
+    const result *r = &rec->res;
+    char wall[32], bmin[32], bmean[32], bmax[32], merge[32];
+    human_seconds(wall, sizeof wall, rec->wall_s);
+    human_seconds(bmin, sizeof bmin, rec->busy_min_s);
+    human_seconds(bmean, sizeof bmean, rec->busy_mean_s);
+    human_seconds(bmax, sizeof bmax, rec->busy_max_s);
+    human_seconds(merge, sizeof merge, rec->merge_s);
+    fprintf(out, "primes %s [%" PRIu64 ", %" PRIu64 ")", j->kernel->name, j->from, j->n);
+    if (j->kernel->takes_method)
+        fprintf(out, " by %s", method_name(j->method));
+    if (rec->repeats > 1)
+        fprintf(out, "  (repetition %u of %u)", rec->rep, rec->repeats);
+    fputc('\n', out);
+    if (r->is_product)
+        fprintf(out, "  result    %" PRIu64 " primes, %" PRIu64 " bits, %" PRIu64 " decimal digits\n"
+                     "            low64 0x%016" PRIx64 ", mod 2^61-1 = %" PRIu64 "\n",
+                r->value, r->bits, r->digits, r->low64, r->mod_m61);
+    else if (strcmp(j->kernel->name, "spin") == 0)
+        fprintf(out, "  result    %" PRIu64 " iterations\n", r->value);
+    else
+        fprintf(out, "  result    %" PRIu64 " primes\n", r->value);
+    if (r->verify == VERIFY_NONE)
+        fprintf(out, "  verified  no: %s\n", r->verify_detail);
+    else
+        fprintf(out, "  verified  %s, %s: %s\n", r->verify_ok ? "yes" : "FAILED",
+                r->verify == VERIFY_EXACT ? "exactly" : "by table", r->verify_detail);
+    fprintf(out, "  model     %s: %d worker%s (%d rank%s x %d thread%s), schedule %s, %" PRIu64 " item%s of %" PRIu64
+                 "\n",
+            rec->model->name, rec->ranks * rec->threads, rec->ranks * rec->threads == 1 ? "" : "s", rec->ranks,
+            rec->ranks == 1 ? "" : "s", rec->threads, rec->threads == 1 ? "" : "s", schedule_name(j->schedule),
+            j->n_items, j->n_items == 1 ? "" : "s", j->chunk);
+    fprintf(out, "  time      %s wall, %.3g numbers/s, merge and final step %s\n", wall, numbers_per_second(rec),
+            merge);
+    fprintf(out, "  workers   busy min %s, mean %s, max %s, imbalance %.1f%%\n", bmin, bmean, bmax,
+            100 * rec->imbalance);
+    fprintf(out, "  memory    peak %.1f MiB\n", (double)rec->peak_rss_kib / 1024.0);
+    fflush(out);
+}

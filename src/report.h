@@ -1,0 +1,42 @@
+/* report.h: what a run says: the human block, JSON Lines, CSV rows and trace rows, with provenance. */
+#ifndef PRIMES_REPORT_H
+#define PRIMES_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "job.h"
+#include "kernels/kernel.h"
+#include "models/model.h"
+#include "provenance.h"
+
+#define REPORT_SCHEMA "primes-run/1"
+
+/* One timed repetition, everything the outputs need. */
+typedef struct run_record {
+    const job *job;
+    const model *model;
+    int ranks, threads;
+    unsigned rep, repeats;        /* rep counts from 1 */
+    double wall_s, merge_s;
+    result res;
+    double busy_min_s, busy_mean_s, busy_max_s, imbalance;
+    uint64_t peak_rss_kib;        /* the largest of all ranks and their children */
+    char hosts[256];              /* distinct hosts of the ranks, comma separated */
+    char timestamp[40];
+    const provenance *prov;
+} run_record;
+
+/* Per-worker busy time from a trace: min, mean, max over ranks * threads workers, and max/mean - 1. */
+void report_balance(const run_stats *stats, run_record *rec);
+
+void report_human(FILE *out, const run_record *rec);
+void report_json(FILE *out, const run_record *rec);
+/* Appends one row (and the header, when the file is empty) as whole lines under an exclusive lock.
+ * Returns 0, or -1 with errno set. */
+int report_csv_append(const char *path, const run_record *rec);
+/* Writes one row per work item of stats to out (the header when `header`). */
+void report_trace_rows(FILE *out, const run_record *rec, const run_stats *stats, bool header);
+
+#endif

@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# bad_input.bats: every bad input gets exit status 2, exactly one line on stderr naming the bad value and
+# what is allowed, nothing on stdout, and no file created or truncated.
+load ../lib/common
+
+# check_bad EXPECTED_TEXT ARGS...: runs primes with ARGS plus a --csv, --trace and -o pointing at files that
+# exist with content, and a --csv in a fresh directory, and checks all of the above.
+check_bad() {
+    local expected="$1"
+    shift
+    printf 'keep\n' >"$SCRATCH/existing.csv"
+    local out err
+    out="$SCRATCH/stdout" err="$SCRATCH/stderr"
+    set +e
+    timeout 20 "$PRIMES" "$@" >"$out" 2>"$err"
+    local status=$?
+    set -e
+    [ "$status" -eq 2 ] || { echo "status $status for: $*"; cat "$err"; return 1; }
+    [ ! -s "$out" ] || { echo "stdout not empty for: $*"; cat "$out"; return 1; }
+    [ "$(wc -l <"$err")" -eq 1 ] || { echo "stderr has $(wc -l <"$err") lines for: $*"; cat "$err"; return 1; }
+    grep -q "^primes: " "$err" || { echo "no 'primes:' prefix"; cat "$err"; return 1; }
+    grep -qF -- "$expected" "$err" || { echo "expected '$expected' in:"; cat "$err"; return 1; }
+    grep -q "allowed" "$err" || grep -q "see primes --help" "$err" || { echo "no allowed values named"; cat "$err"; return 1; }
+    [ "$(cat "$SCRATCH/existing.csv")" = keep ] || { echo "existing file changed"; return 1; }
+    [ ! -e "$SCRATCH/new/runs.csv" ] && [ ! -e "$SCRATCH/fresh.csv" ] || { echo "a file was created"; return 1; }
+    ! ls "$SCRATCH"/*.tmp.* >/dev/null 2>&1 || { echo "a temporary file was left"; return 1; }
+}
+
+@test "junk for -n" { check_bad "'abc'" -n abc --csv "$SCRATCH/existing.csv"; }
+@test "negative -n" { check_bad "'-5' is negative" -n -5 --csv "$SCRATCH/fresh.csv"; }
+@test "fraction 1.5e3" { check_bad "'1.5e3' is not a whole number" -n 1.5e3 --csv "$SCRATCH/fresh.csv"; }
+@test "overflow 2^64" { check_bad "'2^64' exceeds 2^64-1" -n 2^64 --csv "$SCRATCH/fresh.csv"; }
+@test "overflow in digits" { check_bad "exceeds 2^64-1" -n 18446744073709551616; }
+@test "overflow 1e20" { check_bad "'1e20' exceeds" -n 1e20; }
+@test "empty -n" { check_bad "'' is empty" -n ""; }
+@test "-n without a value" { check_bad "'-n' needs a value" -n; }
+@test "negative exponent" { check_bad "negative exponent" -n 1e-3; }
+@test "hex number" { check_bad "'0x10'" -n 0x10; }
+@test "junk --from" { check_bad "--from: 'x1'" --from x1 -n 100; }
+@test "--from equal to -n" { check_bad "--from: 100 is not below -n 100" --from 100 -n 100 --csv "$SCRATCH/existing.csv"; }
+@test "--from above -n" { check_bad "--from: 200 is not below -n 100" --from 200 -n 100; }
+@test "unknown kernel" { check_bad "'bogus' is not a kernel" bogus -n 10; }
+@test "unknown model" { check_bad "--model: 'gpu' is not a model" --model gpu --csv "$SCRATCH/fresh.csv"; }
+@test "unknown method" { check_bad "--method: 'magic' is not a method" --method magic; }
+@test "method for spin" { check_bad "kernel 'spin' has no methods" spin --method trial; }
+@test "unknown schedule" { check_bad "--schedule: 'random'" --schedule random; }
+@test "zero chunk" { check_bad "chunk '0'" --schedule dynamic,0; }
+@test "junk chunk" { check_bad "chunk 'x'" --schedule static,x; }
+@test "unknown option" { check_bad "'--frobnicate' is not an option" --frobnicate; }
+@test "unknown short option" { check_bad "'-z' is not an option" -z; }
+@test "zero threads" { check_bad "--threads: '0'" -t 0; }
+@test "too many threads" { check_bad "--threads: '100000'" -t 100000; }
+@test "zero repetitions" { check_bad "--repeat: '0'" -r 0 --csv "$SCRATCH/existing.csv"; }
+@test "junk warmup" { check_bad "--warmup: 'many'" --warmup many; }
+@test "stray argument" { check_bad "'extra' is not an option" count extra; }
+@test "value for a flag" { check_bad "'--json=yes' takes no value" --json=yes; }
+@test "product range too wide" { check_bad "too wide for product" product -n 1e12; }
+@test "output for count" { check_bad "kernel 'count' writes no output file" count -o "$SCRATCH/existing.csv"; }
+@test "--hex without -o" { check_bad "--hex: needs -o FILE" product --hex; }
+@test "csv in a missing directory" { check_bad "cannot write '$SCRATCH/new/runs.csv'" --csv "$SCRATCH/new/runs.csv"; }
+@test "serial with threads" { check_bad "does not apply to --model serial" --model serial -t 4; }
+@test "--verify out of reach" { check_bad "--verify: the exact check" --from 1e17 -n 2e17 --verify; }
+@test "kernel given twice" { check_bad "'product' is not an option" count product; }
+
+@test "a bad value wins over a later good one: nothing runs" {
+    check_bad "'abc'" -n abc -n 100 --csv "$SCRATCH/fresh.csv"
+}

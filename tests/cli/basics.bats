@@ -1,0 +1,171 @@
+#!/usr/bin/env bats
+# basics.bats: the command line's contract: help, version, list, info, the human block, JSON Lines, CSV
+# rows, exit codes, verification and the product's output file.
+load ../lib/common
+
+@test "--help names every kernel, option and the exit statuses" {
+    run "$PRIMES" --help
+    [ "$status" -eq 0 ]
+    for word in count product spin --from --method --model --threads --schedule --repeat --warmup --json \
+        --csv --trace --verify --output --hex --list --version "exit status"; do
+        [[ "$output" == *"$word"* ]] || { echo "missing: $word"; return 1; }
+    done
+}
+
+@test "--version carries the git commit" {
+    run "$PRIMES" --version
+    [ "$status" -eq 0 ]
+    commit=$(git -C "$BATS_TEST_DIRNAME" rev-parse --short=12 HEAD)
+    [[ "$output" == "primes "*"(git $commit"* ]]
+}
+
+@test "--list shows kernels, methods and the models compiled in" {
+    run "$PRIMES" --list
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"count"* && "$output" == *"product"* && "$output" == *"spin"* ]]
+    [[ "$output" == *"sieve"* && "$output" == *"trial"* && "$output" == *"naive"* ]]
+    [[ "$output" == *"serial"* ]]
+}
+
+@test "info reports machine, build and libraries" {
+    run "$PRIMES" info
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"GMP "* && "$output" == *"GSL "* && "$output" == *"cores"* && "$output" == *"mpi"* ]]
+}
+
+@test "the human block: kernel, range, model, result, verification, time, rate, memory" {
+    run "$PRIMES" count -n 1e7
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"primes count [0, 10000000) by sieve"* ]]
+    [[ "$output" == *"result    664579 primes"* ]]
+    [[ "$output" == *"verified  yes, by table: 664579 primes below 10^7"* ]]
+    [[ "$output" == *"model     serial: 1 worker"* ]]
+    [[ "$output" == *"numbers/s"* && "$output" == *"peak"*"MiB"* && "$output" == *"imbalance"* ]]
+}
+
+@test "--verify checks the count exactly with an independent method" {
+    run "$PRIMES" count --from 1e6+3 -n 2^27+1 --verify
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"verified  yes, exactly: Meissel-Lehmer pi(x) counts"* ]]
+}
+
+@test "a range off the table says it is not verified, never success" {
+    run "$PRIMES" count --from 12345 -n 1e6
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"verified  no: no table entry for [12345, 1000000)"* ]]
+}
+
+@test "JSON Lines: every field of the design note, with its type" {
+    run "$PRIMES" count -n 1e6 --json -r 3 --warmup 1
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 3 ]
+    for k in schema kernel method model schedule verified host timestamp version; do
+        [ "$(json_type "$k" <<<"${lines[0]}")" = str ] || { echo "$k"; return 1; }
+    done
+    for k in from n ranks threads chunk rep result; do
+        [ "$(json_type "$k" <<<"${lines[0]}")" = int ] || { echo "$k"; return 1; }
+    done
+    [ "$(json_type wall_s <<<"${lines[0]}")" = float ]
+    [ "$(json_get result <<<"${lines[0]}")" = 78498 ]
+    [ "$(json_get verified <<<"${lines[0]}")" = table ]
+    [ "$(json_get rep <<<"${lines[2]}")" = 3 ]
+    [ "$(json_get schema <<<"${lines[0]}")" = primes-run/1 ]
+}
+
+@test "product below 50328: 5164 primes, 72233 bits, 21745 digits" {
+    run "$PRIMES" product -n 50328 --json
+    [ "$status" -eq 0 ]
+    [ "$(json_get result primes <<<"$output")" = 5164 ]
+    [ "$(json_get result bits <<<"$output")" = 72233 ]
+    [ "$(json_get result digits <<<"$output")" = 21745 ]
+}
+
+@test "product --verify equals GMP's primorial and -o writes the whole number" {
+    run "$PRIMES" product -n 1e5 --verify -o "$SCRATCH/p.txt"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"verified  yes, exactly: equal to GMP's mpz_primorial_ui"* ]]
+    digits=$(tr -d '\n' <"$SCRATCH/p.txt" | wc -c)
+    [[ "$output" == *"$digits decimal digits"* ]]
+    run "$PRIMES" product -n 30 -o "$SCRATCH/p.hex" --hex
+    [ "$(cat "$SCRATCH/p.hex")" = "$(printf '%x' 6469693230)" ]
+    ! ls "$SCRATCH"/*.tmp.* 2>/dev/null
+}
+
+@test "the product never prints the number itself to the terminal" {
+    run "$PRIMES" product -n 1e5
+    [ "$status" -eq 0 ]
+    [ "${#output}" -lt 2000 ]
+}
+
+@test "spin -n 9^9 counts to 387420489, verified by the closed form" {
+    run "$PRIMES" spin -n 9^9 --json
+    [ "$status" -eq 0 ]
+    [ "$(json_get result <<<"$output")" = 387420489 ]
+    [ "$(json_get verified <<<"$output")" = exact ]
+}
+
+@test "trial and naive methods give the sieve's answers" {
+    for method in trial naive; do
+        a=$("$PRIMES" count --from 1000 -n 30000 --method "$method" --json | json_get result)
+        b=$("$PRIMES" count --from 1000 -n 30000 --json | json_get result)
+        [ "$a" = "$b" ]
+        a=$("$PRIMES" product -n 20000 --method "$method" --json | json_get result mod_m61)
+        b=$("$PRIMES" product -n 20000 --json | json_get result mod_m61)
+        [ "$a" = "$b" ]
+    done
+}
+
+@test "edges: n = 0, 1, 2, 3 and a start inside a segment" {
+    [ "$("$PRIMES" -n 0 --json | json_get result)" = 0 ]
+    [ "$("$PRIMES" -n 1 --json | json_get result)" = 0 ]
+    [ "$("$PRIMES" -n 2 --json | json_get result)" = 0 ]
+    [ "$("$PRIMES" -n 3 --json | json_get result)" = 1 ]
+    [ "$("$PRIMES" --from 2 -n 3 --json | json_get result)" = 1 ]
+    [ "$("$PRIMES" --from 1000003 -n 2000000 --json --verify | json_get verify_ok)" = true ]
+}
+
+@test "CSV: header once, one row per timed repetition, whole lines" {
+    "$PRIMES" count -n 1e5 -r 2 --csv "$SCRATCH/runs.csv" >/dev/null
+    "$PRIMES" product -n 1e4 -r 3 --warmup 2 --csv "$SCRATCH/runs.csv" >/dev/null
+    [ "$(wc -l <"$SCRATCH/runs.csv")" -eq 6 ]
+    [ "$(grep -c '^schema,' "$SCRATCH/runs.csv")" -eq 1 ]
+    python3 - "$SCRATCH/runs.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 5, rows
+assert [r["kernel"] for r in rows] == ["count"] * 2 + ["product"] * 3
+assert rows[0]["result"] == "9592" and rows[2]["result"] == "1229", rows
+assert all(r["git_commit"] and r["host"] and r["cpu_model"] for r in rows)
+assert rows[2]["digits"] != "" and rows[0]["digits"] == ""
+PY
+}
+
+@test "many writers append whole CSV lines" {
+    for i in 1 2 3 4 5 6; do "$PRIMES" count -n 1e6 -r 5 --csv "$SCRATCH/c.csv" >/dev/null & done
+    wait
+    [ "$(wc -l <"$SCRATCH/c.csv")" -eq 31 ]
+    python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 30 and all(r["result"] == "78498" for r in rows)
+' "$SCRATCH/c.csv"
+}
+
+@test "--trace writes one row per work item with bounds and times" {
+    run "$PRIMES" count -n 1e6 --schedule static,100000 --trace "$SCRATCH/t.csv"
+    [ "$status" -eq 0 ]
+    [ "$(head -n 1 "$SCRATCH/t.csv")" = "rep,item,rank,thread,host,lo,hi,start_s,stop_s" ]
+    [ "$(wc -l <"$SCRATCH/t.csv")" -eq 11 ]
+    [ "$(tail -n 1 "$SCRATCH/t.csv" | cut -d, -f7)" = 1000000 ]
+}
+
+@test "a failed verification prints both values and exits 1" {
+    # PRIMES_FAULT=miscount is the test hook that adds one to the count before it is checked
+    PRIMES_FAULT=miscount run "$PRIMES" count -n 1e6
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"result    78499 primes"* ]]
+    [[ "$output" == *"verified  FAILED, by table: 78498 primes below 10^6, this run 78499"* ]]
+    PRIMES_FAULT=miscount run "$PRIMES" count --from 7 -n 1e6 --verify --json
+    [ "$status" -eq 1 ]
+    [ "$(json_get verify_ok <<<"$output")" = false ]
+}

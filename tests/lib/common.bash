@@ -1,0 +1,30 @@
+# common.bash: what every bats suite of primes loads: the binary, a scratch directory, JSON field checks.
+PRIMES="${PRIMES:-$BATS_TEST_DIRNAME/../../primes}"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+setup() {
+    SCRATCH="$(mktemp -d "${BATS_TMPDIR:-/tmp}/primes-test.XXXXXX")"
+}
+
+teardown() {
+    rm -rf "$SCRATCH"
+}
+
+# json_get KEY [KEY...] < one JSON object: prints the value at that path (python3 stdlib only).
+json_get() {
+    python3 -c '
+import json, sys
+v = json.loads(sys.stdin.readline())
+for k in sys.argv[1:]:
+    v = v[k]
+print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)
+' "$@"
+}
+
+# json_type KEY: prints the Python type name of a top-level field.
+json_type() {
+    python3 -c '
+import json, sys
+print(type(json.loads(sys.stdin.readline())[sys.argv[1]]).__name__)
+' "$1"
+}
