@@ -13,6 +13,7 @@ ARCH ?= -march=native
 OPT ?= -O3
 CFLAGS ?= $(OPT) $(ARCH)
 BUILD ?= build
+BIN ?= primes
 WARNINGS := -Wall -Wextra -Werror
 PKG_CFLAGS := $(shell pkg-config --cflags gmp gsl 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs gmp gsl 2>/dev/null || echo -lgmp -lgsl -lgslcblas)
@@ -29,9 +30,9 @@ LIB_OBJECTS := $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all deps ensure-deps run test check unit bench clean FORCE
-all: primes
+all: $(BIN)
 
-primes: $(OBJECTS)
+$(BIN): $(OBJECTS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c $(BUILD)/buildinfo.h
@@ -64,21 +65,21 @@ ensure-deps:
 
 # Each of these re-enters make after the set-up, so MPI and the libraries are detected once installed.
 run: ensure-deps
-	@$(MAKE) --no-print-directory primes
+	@$(MAKE) --no-print-directory $(BIN)
 	scripts/run-main-job.sh
 
 test: ensure-deps
-	@$(MAKE) --no-print-directory primes unit
+	@$(MAKE) --no-print-directory $(BIN) unit
 	tests/run.sh
 
 check: test
 
 bench: ensure-deps
-	@$(MAKE) --no-print-directory primes
+	@$(MAKE) --no-print-directory $(BIN)
 	scripts/bench.sh
 
 clean:
-	rm -rf $(BUILD) primes
+	rm -rf $(BUILD) $(BIN)
 
 FORCE:
 

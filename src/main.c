@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "cli.h"
 #include "info.h"
 #include "kernels/gmp_alloc.h"
@@ -207,6 +208,8 @@ int main(int argc, char **argv)
     xalloc_set_fatal_handler(mpi_env_abort);
     xalloc_configure(launcher_rank, launcher_size > 1);
     gmp_use_xalloc();
+    if (argc > 1 && strcmp(argv[1], "analyze") == 0)
+        return analyze_main(argc - 1, argv + 1);
     options opt;
     char error[1024];
     if (cli_parse(argc, argv, &opt, error, sizeof error) != 0) {
