@@ -1,8 +1,9 @@
 /* pi_exact.c: owns pi_exact, an exact prime count by the Lagarias-Miller-Odlyzko form of the
  * Meissel-Lehmer method, and prime_u64, a deterministic Miller-Rabin test for 64-bit integers.
  *
- * The method. Let y be a little above cbrt(x), p_1 < p_2 < ... the primes, a = pi(y) and
- * phi(t, b) the count of 1 <= k <= t with no prime factor among p_1..p_b. Since y >= cbrt(x),
+ * The method. Let y be a little above cbrt(x) (12 cbrt(x), or sqrt(x) if smaller), p_1 < p_2 < ...
+ * the primes, a = pi(y) and phi(t, b) the count of 1 <= k <= t with no prime factor among p_1..p_b.
+ * Since y >= cbrt(x), no number <= x has three prime factors above y, and
  *     pi(x) = phi(x, a) + a - 1 - P2,   P2 = sum over primes y < p <= sqrt(x) of (pi(x/p) - pi(p) + 1).
  * Unrolling phi(t, b) = phi(t, b-1) - phi(t/p_b, b-1) down to a small c, and stopping wherever the
  * accumulated divisor n passes y, splits phi(x, a) into
@@ -10,13 +11,15 @@
  *     special leaves   S2 = sum over c < b < a, squarefree n with lpf(n) > p_b and y < n p_b, n <= y,
  *                           of -mu(n) phi(x/(n p_b), b-1).
  * phi(t, c) comes from a table over one period of the primorial p_1...p_c. Every special leaf has
- * v = x/(n p_b) <= z = x/y. The interval [1, z] is walked in segments; each segment is sieved twice:
- *   - a plain sieve of Eratosthenes gives pi(v) there, which serves P2 and the "easy" leaves: when
- *     v < p_b^2 the numbers counted by phi(v, b-1) are 1 and the primes in [p_b, v], so
- *     phi(v, b-1) = 1 for v < p_b and pi(v) - b + 2 otherwise;
- *   - a second bitmap is sieved by p_1, p_2, ... in turn, with a Fenwick tree over its 64-bit words,
- *     so that phi(v, b-1) for the remaining "hard" leaves (v >= p_b^2, hence p_b <= sqrt(z)) is the
- *     count carried from earlier segments plus a prefix count in this one.
+ * v = x/(n p_b) <= z = x/y. When v < p_b^2 the leaf is easy: the numbers counted by phi(v, b-1) are 1
+ * and the primes in [p_b, v], so phi(v, b-1) = 1 for v < p_b and pi(v) - b + 2 otherwise.
+ *   - For p_b^2 > z every leaf is easy and v < y (n is then a prime), so pi(v) comes from a table up
+ *     to y, and the runs of n sharing one pi(v) are counted at once.
+ *   - The leaves of smaller p_b, and P2, are taken while [1, z] is walked in segments. Each segment
+ *     gets a plain sieve of Eratosthenes, giving pi(v) there for P2 and easy leaves, and a second
+ *     bitmap sieved by p_1, p_2, ... in turn with a Fenwick tree over its 64-bit words, so that
+ *     phi(v, b-1) of a hard leaf (v >= p_b^2) is the count carried from earlier segments plus a
+ *     prefix count in this one.
  * Both bitmaps hold odd numbers only: bit i of a segment starting at the even number low stands for
  * low + 2i + 1. The primes up to sqrt(x), pi up to y, and mu and the least prime factor up to y come
  * from the plain sieves in this file; nothing is shared with the rest of the project, and nothing is
@@ -355,6 +358,17 @@ static inline uint64_t segment_phi_count(const segment *g, uint64_t v)
            + (uint64_t)__builtin_popcountll(g->phi_bits[i >> 6] & low_bits_through(i));
 }
 
+/* phi(v, b-1) for a special leaf v in this segment, p = p_b, phi_bits sieved by p_1..p_(b-1) and
+ * phi_before_b = phi(low - 1, b - 1). Below p_b^2 only 1 and the primes >= p_b are left. */
+static inline uint64_t leaf_phi(const segment *g, uint64_t v, uint64_t p, size_t b, uint64_t phi_before_b)
+{
+    if (v < p)
+        return 1;
+    if (v < p * p)
+        return segment_pi(g, v) - b + 2;
+    return phi_before_b + segment_phi_count(g, v);
+}
+
 /* Bit index of the first odd multiple of odd p that is >= max(low + 1, start). */
 static inline uint64_t first_odd_multiple_index(uint64_t low, uint64_t p, uint64_t start)
 {
@@ -458,7 +472,8 @@ static uint64_t pi_lmo(uint64_t x, double alpha, uint64_t segment_numbers)
             p2_index--;
         }
 
-        /* Hard region: c < b <= b_hard_end, phi_bits sieved by p_1..p_(b-1) at step b. */
+        /* b from c + 1 to b_hard_end: phi_bits sieved by p_1..p_(b-1) at step b. The n of the leaves
+         * in this segment: v = xp / n in [low, high) and n p > y, i.e. n_lo < n <= n_hi. */
         if (s.c + 1 <= b_hard_end) {
             memset(g.phi_bits, 0xFF, g.words * sizeof *g.phi_bits);
             for (size_t k = 2; k <= s.c; k++)
@@ -470,7 +485,7 @@ static uint64_t pi_lmo(uint64_t x, double alpha, uint64_t segment_numbers)
             uint64_t n_hi = low == 0 ? s.y : xp / low;
             if (n_hi > s.y)
                 n_hi = s.y;
-            uint64_t n_lo = xp / g.high;              /* leaves here have n > n_lo */
+            uint64_t n_lo = xp / g.high;
             if (n_lo < s.y / p)
                 n_lo = s.y / p;
             int64_t sum = 0;
@@ -480,29 +495,15 @@ static uint64_t pi_lmo(uint64_t x, double alpha, uint64_t segment_numbers)
                         int32_t ml = s.mu_lpf[n];
                         if (ml == 0 || (uint64_t)(ml < 0 ? -(int64_t)ml : ml) <= p)
                             continue;
-                        uint64_t v = xp / n, phi;
-                        if (v < p)
-                            phi = 1;
-                        else if (v < p * p)
-                            phi = segment_pi(&g, v) - b + 2;
-                        else
-                            phi = phi_before[b] + segment_phi_count(&g, v);
-                        sum += ml > 0 ? -(int64_t)phi : (int64_t)phi;
+                        int64_t phi = (int64_t)leaf_phi(&g, xp / n, p, b, phi_before[b]);
+                        sum += ml > 0 ? -phi : phi;
                     }
                 } else {
                     size_t j_hi = s.pi_small[n_hi], j_lo = s.pi_small[n_lo];
                     if (j_lo < b)
                         j_lo = b;
-                    for (size_t j = j_hi; j > j_lo; j--) {
-                        uint64_t v = xp / s.primes[j], phi;
-                        if (v < p)
-                            phi = 1;
-                        else if (v < p * p)
-                            phi = segment_pi(&g, v) - b + 2;
-                        else
-                            phi = phi_before[b] + segment_phi_count(&g, v);
-                        sum += (int64_t)phi;
-                    }
+                    for (size_t j = j_hi; j > j_lo; j--)   /* n = p_j prime: mu(n) = -1 */
+                        sum += (int64_t)leaf_phi(&g, xp / s.primes[j], p, b, phi_before[b]);
                 }
             }
             s2 += sum;
