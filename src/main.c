@@ -14,6 +14,7 @@
 #include "info.h"
 #include "kernels/gmp_alloc.h"
 #include "mpi_env.h"
+#include "placement.h"
 #include "provenance.h"
 #include "report.h"
 #include "timer.h"
@@ -110,7 +111,7 @@ static void staged_discard(staged_file *s)
     }
 }
 
-static int run_repetitions(const options *opt, const model *m, int threads, int rank)
+static int run_repetitions(const options *opt, const model *m, int threads, int rank, bool oversubscribed)
 {
     job j = {
         .kernel = opt->kernel,
@@ -161,6 +162,7 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
                 .wall_s = wall,
                 .merge_s = stats.merge_s,
                 .peak_rss_kib = rss,
+                .oversubscribed = oversubscribed,
                 .prov = &prov,
             };
             opt->kernel->finish(&j, partial, &rec.res);
@@ -251,7 +253,16 @@ int main(int argc, char **argv)
         threads = 1;
     if (m->uses_mpi)
         mpi_env_start(&argc, &argv);
-    int status = run_repetitions(&opt, m, threads, mpi_env_rank());
+    int rank = mpi_env_rank();
+    placement where;
+    placement_assess(threads, &where);
+    if (rank == 0) {
+        placement_warn(&where, threads);
+        if (strcmp(m->name, "hybrid") == 0 && strcmp(mpi_env_thread_level(), "single") == 0)
+            fprintf(stderr, "primes: warning: the MPI library provides only MPI_THREAD_SINGLE; the hybrid model "
+                            "needs MPI_THREAD_FUNNELED (its threads make no MPI calls, but the standard asks)\n");
+    }
+    int status = run_repetitions(&opt, m, threads, rank, where.oversubscribed);
     mpi_env_finish();
     return status;
 }

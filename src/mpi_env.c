@@ -14,7 +14,6 @@
 #endif
 
 static bool active;
-static int provided_level = -1;
 static char library[256] = "none";
 
 static int env_int(const char *const names[], int fallback)
@@ -48,6 +47,8 @@ bool mpi_env_launched(void)
 }
 
 #if PRIMES_MPI
+
+static int provided_level = -1;
 
 int mpi_env_start(int *argc, char ***argv)
 {
@@ -153,7 +154,21 @@ void mpi_env_gather_hosts(char (*hosts)[64])
     MPI_Gather(mine, 64, MPI_CHAR, hosts ? hosts[0] : NULL, 64, MPI_CHAR, 0, MPI_COMM_WORLD);
 }
 
+void mpi_env_gather_bytes(const void *mine, int len, void *all)
+{
+    if (!active) {
+        memcpy(all, mine, (size_t)len);
+        return;
+    }
+    MPI_Gather(mine, len, MPI_BYTE, all, len, MPI_BYTE, 0, MPI_COMM_WORLD);
+}
+
 #else
+
+void mpi_env_gather_bytes(const void *mine, int len, void *all)
+{
+    memcpy(all, mine, (size_t)len);
+}
 
 int mpi_env_start(int *argc, char ***argv)
 {

@@ -30,5 +30,7 @@ const char *mpi_env_library(void);
 const char *mpi_env_thread_level(void);
 /* Host names of all ranks, rank order, each 64 bytes, collected on rank 0 (size entries). */
 void mpi_env_gather_hosts(char (*hosts)[64]);
+/* Every rank's `len` bytes, in rank order, into all (size * len bytes, used on rank 0 only). */
+void mpi_env_gather_bytes(const void *mine, int len, void *all);
 
 #endif

@@ -64,6 +64,7 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     add(f, &n, INT("ranks", rec->ranks));
     add(f, &n, INT("threads", rec->threads));
     add(f, &n, INT("workers", (long long)rec->ranks * rec->threads));
+    add(f, &n, ((field){.name = "oversubscribed", .kind = FIELD_BOOL, .u = rec->oversubscribed}));
     add(f, &n, STR("schedule", schedule_name(j->schedule)));
     add(f, &n, U64("chunk", j->chunk));
     add(f, &n, U64("items", j->n_items));
@@ -200,7 +201,12 @@ static void csv_field(char **buf, size_t *len, size_t *cap, const field *f)
     switch (f->kind) {
     case FIELD_U64: snprintf(tmp, sizeof tmp, "%" PRIu64, f->u); break;
     case FIELD_INT: snprintf(tmp, sizeof tmp, "%lld", f->i); break;
-    case FIELD_REAL: snprintf(tmp, sizeof tmp, isfinite(f->r) ? "%.9g" : "", f->r); break;
+    case FIELD_REAL:
+        if (isfinite(f->r))
+            snprintf(tmp, sizeof tmp, "%.9g", f->r);
+        else
+            tmp[0] = '\0';
+        break;
     case FIELD_BOOL: snprintf(tmp, sizeof tmp, "%s", f->u ? "true" : "false"); break;
     case FIELD_NULL: tmp[0] = '\0'; break;
     case FIELD_STR: csv_text(buf, len, cap, f->s); return;
@@ -339,8 +345,8 @@ void report_human(FILE *out, const run_record *rec)
             j->n_items, j->n_items == 1 ? "" : "s", j->chunk);
     fprintf(out, "  time      %s wall, %.3g numbers/s, merge and final step %s\n", wall, numbers_per_second(rec),
             merge);
-    fprintf(out, "  workers   busy min %s, mean %s, max %s, imbalance %.1f%%\n", bmin, bmean, bmax,
-            100 * rec->imbalance);
+    fprintf(out, "  workers   busy min %s, mean %s, max %s, imbalance %.1f%%%s\n", bmin, bmean, bmax,
+            100 * rec->imbalance, rec->oversubscribed ? " (oversubscribed)" : "");
     fprintf(out, "  memory    peak %.1f MiB\n", (double)rec->peak_rss_kib / 1024.0);
     fflush(out);
 }

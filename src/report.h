@@ -23,6 +23,7 @@ typedef struct run_record {
     result res;
     double busy_min_s, busy_mean_s, busy_max_s, imbalance;
     uint64_t peak_rss_kib;        /* the largest of all ranks and their children */
+    bool oversubscribed;          /* more workers on a node than CPUs they may use */
     char hosts[256];              /* distinct hosts of the ranks, comma separated */
     char timestamp[40];
     const provenance *prov;

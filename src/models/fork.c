@@ -65,6 +65,10 @@ static _Noreturn void child_main(const job *j, int workers, int id, _Atomic uint
     /* trace records are written in the child's copy of the trace; ours are the ones with rank 0 and this id */
     for (uint64_t i = 0; i < j->n_items; i++)
         trace[i].thread = -1;
+    /* test hook: PRIMES_FAULT=kill-worker@W makes worker process W kill itself (tests/cli/models.bats) */
+    const char *fault = getenv("PRIMES_FAULT");
+    if (fault && strncmp(fault, "kill-worker@", 12) == 0 && atoi(fault + 12) == id)
+        raise(SIGKILL);
     worker_run_schedule(j, workers, id, atomic_counter_take, &counter, partial, trace, 0, id, t0);
     uint64_t mine = 0;
     for (uint64_t i = 0; i < j->n_items; i++)

@@ -1,0 +1,70 @@
+#!/usr/bin/env bats
+# models.bats: the single-process models (omp, pthreads, fork) against serial: the equality matrix, and
+# what each run says about its workers.
+load ../lib/common
+load ../lib/matrix
+
+@test "omp: every kernel, method, schedule and 1-4 threads equal serial" {
+    MATRIX_EXTRA=(--model omp -t WORKERS)
+    matrix_check env
+}
+
+@test "pthreads: every kernel, method, schedule and 1-4 threads equal serial" {
+    MATRIX_EXTRA=(--model pthreads -t WORKERS)
+    matrix_check env
+}
+
+@test "fork: every kernel, method, schedule and 1-4 processes equal serial" {
+    MATRIX_EXTRA=(--model fork -t WORKERS)
+    matrix_check env
+}
+
+@test "odd worker counts 5 and 7 and more workers than items" {
+    for m in omp pthreads fork; do
+        for t in 5 7; do
+            a=$("$PRIMES" product -n 1000 --schedule dynamic,300 --model "$m" -t "$t" --json 2>/dev/null | json_get result mod_m61)
+            [ "$a" = "$("$PRIMES" product -n 1000 --json | json_get result mod_m61)" ]
+        done
+    done
+}
+
+@test "each run reports its workers' busy times and imbalance" {
+    run "$PRIMES" count -n 1e8 --model pthreads -t 2 --method sieve --json
+    [ "$status" -eq 0 ]
+    for k in busy_min_s busy_mean_s busy_max_s imbalance merge_s; do
+        [ "$(json_type "$k" <<<"$output")" = float ] || [ "$(json_type "$k" <<<"$output")" = int ]
+    done
+    [ "$(json_get workers <<<"$output")" = 2 ]
+    run "$PRIMES" count -n 1e7 --model omp -t 2
+    [[ "$output" == *"model     omp: 2 workers (1 rank x 2 threads)"* ]]
+    [[ "$output" == *"busy min"*"imbalance"* ]]
+}
+
+@test "the thread count comes from -t, OMP_NUM_THREADS, SLURM_CPUS_PER_TASK, then the affinity mask" {
+    [ "$(OMP_NUM_THREADS=3 "$PRIMES" -n 1e6 --json 2>/dev/null | json_get threads)" = 3 ]
+    [ "$(OMP_NUM_THREADS=3 "$PRIMES" -n 1e6 --json 2>/dev/null | json_get model)" = omp ]
+    [ "$(SLURM_CPUS_PER_TASK=2 "$PRIMES" -n 1e6 --json --model pthreads | json_get threads)" = 2 ]
+    [ "$(OMP_NUM_THREADS=2 "$PRIMES" -n 1e6 -t 1 --json --model fork | json_get threads)" = 1 ]
+    [ "$(taskset -c 0 "$PRIMES" -n 1e6 --json --model pthreads | json_get threads)" = 1 ]
+    [ "$("$PRIMES" -n 1e6 --json | json_get model)" = serial ]
+}
+
+@test "static versus dynamic on trial division shows the imbalance" {
+    s=$("$PRIMES" count --method trial -n 3e6 --model pthreads -t 2 --schedule static --json | json_get imbalance)
+    d=$("$PRIMES" count --method trial -n 3e6 --model pthreads -t 2 --schedule dynamic --json | json_get imbalance)
+    python3 -c "import sys; s, d = float(sys.argv[1]), float(sys.argv[2]); assert s > 0.1 and d < s, (s, d)" "$s" "$d"
+}
+
+@test "a killed worker process is reported by number and pid, never as a result" {
+    PRIMES_FAULT=kill-worker@1 run "$PRIMES" count -n 1e7 --model fork -t 2
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"worker process 1 (pid "*") was killed by signal 9"* ]]
+    [[ "$output" != *"result"* ]]
+}
+
+@test "more workers than cores: a warning, once, and the record says oversubscribed" {
+    run "$PRIMES" count -n 1e6 --model pthreads -t 64 --json
+    [ "$status" -eq 0 ]
+    [ "$(grep -c 'warning: 64 workers on' <<<"$output")" -eq 1 ]
+    [ "$(grep '^{' <<<"$output" | json_get oversubscribed)" = true ]
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# mpi.bats: the mpi and hybrid models under a real mpirun: the equality matrix against serial (1-4 ranks,
+# oversubscribed on 2 cores; hybrid 2 ranks x 2 threads), the default model under a launcher, bad input and
+# a failing rank bringing every rank down quickly with one message.
+load ../lib/common
+load ../lib/matrix
+
+MPIRUN=(mpirun --oversubscribe --mca pml ob1 --mca btl self,vader)
+
+@test "mpi: every kernel, method, schedule and 1-4 ranks equal serial" {
+    MATRIX_EXTRA=(--model mpi)
+    matrix_check "${MPIRUN[@]}" -np WORKERS
+}
+
+@test "hybrid: every kernel, method and schedule on 2 ranks x 2 threads equal serial" {
+    MATRIX_WORKERS=2 MATRIX_EXTRA=(--model hybrid -t 2)
+    matrix_check "${MPIRUN[@]}" --bind-to none -np WORKERS
+}
+
+@test "the issue's product: 4 ranks, dynamic,64, equal to serial" {
+    want=$("$PRIMES" product -n 1e6 --json | json_get result)
+    got=$("${MPIRUN[@]}" -np 4 "$PRIMES" product -n 1e6 --schedule dynamic,64 --json | json_get result)
+    [ "$got" = "$want" ]
+}
+
+@test "under mpirun with 2+ ranks the default model is mpi, hybrid with threads" {
+    run "${MPIRUN[@]}" -np 2 "$PRIMES" -n 1e7 --json
+    [ "$status" -eq 0 ]
+    [ "$(json_get model <<<"$output")" = mpi ]
+    [ "$(json_get ranks <<<"$output")" = 2 ]
+    [ "$(json_get mpi_thread_level <<<"$output")" = funneled ]
+    [ "$(json_get result <<<"$output")" = 664579 ]
+    run "${MPIRUN[@]}" --bind-to none -np 2 -x OMP_NUM_THREADS=2 "$PRIMES" -n 1e7 --json
+    [ "$(grep '^{' <<<"$output" | json_get model)" = hybrid ]
+    [ "$(grep '^{' <<<"$output" | json_get workers)" = 4 ]
+}
+
+@test "one record, printed by rank 0 only, with every rank's host and busy times" {
+    run "${MPIRUN[@]}" -np 3 "$PRIMES" count -n 1e8 --trace "$SCRATCH/t.csv" --json
+    [ "$status" -eq 0 ]
+    [ "$(grep -c '^{' <<<"$output")" -eq 1 ]
+    [ "$(cut -d, -f3 "$SCRATCH/t.csv" | sort -u | grep -c '^[0-9]')" -eq 3 ]
+    [ "$(grep '^{' <<<"$output" | json_get hosts)" = "$(hostname)" ]
+}
+
+@test "a single-core binding of a hybrid rank is warned about, once" {
+    run "${MPIRUN[@]}" -np 2 --bind-to core "$PRIMES" -n 1e6 --model hybrid -t 2 --json
+    [ "$status" -eq 0 ]
+    [ "$(grep -c 'threads of rank 0 are bound to one core' <<<"$output")" -eq 1 ]
+}
+
+@test "bad input under mpirun -np 3: every rank exits 2, one message, in seconds" {
+    start=$(date +%s)
+    run timeout 30 "${MPIRUN[@]}" -q -np 3 "$PRIMES" -n 1.5e3 --csv "$SCRATCH/runs.csv"
+    [ "$status" -eq 2 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "${lines[0]}" == "primes: -n: '1.5e3' is not a whole number"* ]]
+    [ $(($(date +%s) - start)) -lt 10 ]
+    [ ! -e "$SCRATCH/runs.csv" ]
+    ! pgrep -f "$PRIMES -n 1.5e3"
+}
+
+@test "without -q mpirun adds its own notice, but primes still speaks once" {
+    run timeout 30 "${MPIRUN[@]}" -np 3 "$PRIMES" --model gpu
+    [ "$status" -eq 2 ]
+    [ "$(grep -c '^primes:' <<<"$output")" -eq 1 ]
+}
+
+@test "a rank that cannot allocate brings the whole job down with a clear message" {
+    PRIMES_FAULT=oom@1 run timeout 60 "${MPIRUN[@]}" -x PRIMES_FAULT -np 3 "$PRIMES" product -n 1e6 --csv "$SCRATCH/runs.csv"
+    [ "$status" -ne 0 ]
+    [ "$status" -ne 124 ]
+    [[ "$output" == *"primes: rank 1: out of memory"* ]]
+    [[ "$output" != *"  result    "* ]]
+    [ ! -e "$SCRATCH/runs.csv" ]
+}
+
+@test "a non-MPI model under a multi-rank launch is refused" {
+    run timeout 30 "${MPIRUN[@]}" -q -np 2 "$PRIMES" --model omp
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"runs in one process, but 2 ranks were launched"* ]]
+}
