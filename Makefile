@@ -17,9 +17,10 @@ BIN ?= primes
 WARNINGS := -Wall -Wextra -Werror
 PKG_CFLAGS := $(shell pkg-config --cflags gmp gsl 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs gmp gsl 2>/dev/null || echo -lgmp -lgsl -lgslcblas)
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPRIMES_MPI=$(MPI) -fopenmp $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
+SANITIZE ?=
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPRIMES_MPI=$(MPI) -fopenmp $(WARNINGS) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS) \
               -I$(BUILD) -MMD -MP
-LDLIBS := -fopenmp $(PKG_LIBS) -lm
+LDLIBS := -fopenmp $(SANITIZE) $(PKG_LIBS) -lm
 
 SOURCES := $(wildcard src/*.c src/kernels/*.c src/models/*.c)
 ifneq ($(MPI),1)
@@ -29,15 +30,20 @@ OBJECTS := $(SOURCES:src/%.c=$(BUILD)/%.o)
 LIB_OBJECTS := $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps ensure-deps run test check unit bench clean FORCE
+.PHONY: all deps ensure-deps run test check unit bench sanitizers clean FORCE
 all: $(BIN)
 
+# Quiet by default: `make V=1` shows the full commands.
+Q := $(if $(V),,@)
+
 $(BIN): $(OBJECTS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	@$(if $(V),,echo "  LINK  $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c $(BUILD)/buildinfo.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(V),,echo "  CC    $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The build's facts for provenance; rewritten only when they change, so a commit rebuilds one header.
 $(BUILD)/buildinfo.h: FORCE
@@ -53,9 +59,20 @@ $(BUILD)/buildinfo.h: FORCE
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJECTS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJECTS) $(LDFLAGS) $(LDLIBS) $$(pkg-config --cflags --libs cmocka)
+	@$(if $(V),,echo "  TEST  $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJECTS) $(LDFLAGS) $(LDLIBS) $$(pkg-config --cflags --libs cmocka)
 
 unit: $(UNIT_TESTS)
+
+# Sanitizer builds of the single-process models (MPI=0): ASan+UBSan with gcc, TSan with clang and its
+# OpenMP runtime (libgomp is not TSan-instrumented and gives false reports).
+SANITIZER_FLAGS := -O1 -g -fno-omit-frame-pointer
+sanitizers:
+	@$(MAKE) --no-print-directory MPI=0 BUILD=$(BUILD)/asan BIN=$(BUILD)/asan/primes \
+	    CFLAGS="$(SANITIZER_FLAGS)" SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    $(BUILD)/asan/primes
+	@$(MAKE) --no-print-directory MPI=0 CC=clang BUILD=$(BUILD)/tsan BIN=$(BUILD)/tsan/primes \
+	    CFLAGS="$(SANITIZER_FLAGS)" SANITIZE="-fsanitize=thread" $(BUILD)/tsan/primes
 
 deps:
 	scripts/install-deps.sh
@@ -69,7 +86,7 @@ run: ensure-deps
 	scripts/run-main-job.sh
 
 test: ensure-deps
-	@$(MAKE) --no-print-directory $(BIN) unit
+	@$(MAKE) --no-print-directory $(BIN) unit sanitizers
 	tests/run.sh
 
 check: test
