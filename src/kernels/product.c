@@ -2,6 +2,7 @@
  * packed into 64-bit words, words into leaves of a few limbs, and leaves multiplied as a product tree: a
  * stack where two entries of the same level become one of the next level, so every multiplication joins
  * numbers of similar size. Summarised as primes, bits, exact decimal digits, low64 and mod 2^61-1. */
+#include <stdio.h> /* before gmp.h: it declares mpz_out_str only then */
 #include <gmp.h>
 #include <inttypes.h>
 #include <math.h>
