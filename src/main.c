@@ -15,6 +15,7 @@
 #include "kernels/gmp_alloc.h"
 #include "mpi_env.h"
 #include "placement.h"
+#include "progress.h"
 #include "provenance.h"
 #include "report.h"
 #include "timer.h"
@@ -140,10 +141,15 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         bool timed = rep >= opt->warmup;
         opt->kernel->init(&j, partial);
         run_stats stats = {0};
+        int ranks = mpi_env_size();
+        progress_start(rank == 0 && !j.quiet, (j.n_items + (uint64_t)ranks - 1) / (uint64_t)ranks,
+                       j.n_items ? (double)(j.n - j.from) / (double)j.n_items : 0);
         mpi_env_barrier();
         double start = timer_now();
         int failed = m->run(&j, &mopt, partial, &stats);
-        double wall = mpi_env_max_double(timer_now() - start);
+        double elapsed = timer_now() - start;
+        progress_stop();
+        double wall = mpi_env_max_double(elapsed);
         if (failed) {
             if (rank == 0)
                 fprintf(stderr, "primes: the run failed: %s\n", stats.error[0] ? stats.error : "unknown error");

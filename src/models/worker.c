@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../progress.h"
 #include "../timer.h"
 #include "../xalloc.h"
 
@@ -16,6 +17,7 @@ void worker_run_item(const job *j, uint64_t index, void *partial, trace_item *re
     double start = timer_now();
     j->kernel->run_item(j, &item, partial);
     double stop = timer_now();
+    progress_item_done();
     rec->index = index;
     rec->rank = rank;
     rec->thread = thread;
