@@ -268,7 +268,7 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
         return reject(error, size, "--output: kernel '%s' writes no output file (allowed with: product)",
                       opt->kernel->name);
     if (opt->hex && !opt->output_path)
-        return reject(error, size, "--hex: needs -o FILE (it selects hexadecimal for the output file)");
+        return reject(error, size, "--hex: needs -o FILE (allowed: --hex together with -o FILE, for a hexadecimal output file)");
     if (opt->verify && strcmp(opt->kernel->name, "count") == 0 && !verify_count_supported(opt->from, opt->n))
         return reject(error, size,
                       "--verify: the exact check of [%" PRIu64 ", %" PRIu64 ") is out of reach (allowed: n <= %" PRIu64
