@@ -83,7 +83,7 @@ ensure-deps:
 # Each of these re-enters make after the set-up, so MPI and the libraries are detected once installed.
 run: ensure-deps
 	@$(MAKE) --no-print-directory $(BIN)
-	scripts/run-main-job.sh
+	PRIMES=$(abspath $(BIN)) scripts/run-main-job.sh
 
 test: ensure-deps
 	@$(MAKE) --no-print-directory $(BIN) unit sanitizers

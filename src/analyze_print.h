@@ -1,0 +1,18 @@
+/* analyze_print.h: what `primes analyze` shows and writes: the aligned table per series, with its fits and
+ * outliers, on a stream; the summary CSV (one row per configuration, columns in docs/results-format.md). */
+#ifndef PRIMES_ANALYZE_PRINT_H
+#define PRIMES_ANALYZE_PRINT_H
+
+#include <stdio.h>
+
+#include "analyze_series.h"
+
+#define SUMMARY_SCHEMA "primes-summary/1"
+
+void analysis_print_table(FILE *out, const analysis *a, const analysis_options *opt);
+
+/* Writes the summary CSV to path whole or not at all (a temporary file renamed). Returns 0, or -1 with
+ * errno set. */
+int analysis_write_csv(const char *path, const analysis *a);
+
+#endif

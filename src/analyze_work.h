@@ -1,0 +1,28 @@
+/* analyze_work.h: the weak-scaling work rule: how much work a kernel does on [from, n), up to a constant
+ * factor, and the n that gives P workers P times the work of one worker.
+ *   count, sieve        n ln ln n            (Eratosthenes: each prime p crosses out n/p numbers)
+ *   product, sieve      n (log2 n)^2         (the product has ~1.44 n bits; a product tree of FFT
+ *                                             multiplications costs ~ N log N per level, log N levels)
+ *   count or product, trial    n^1.5 / ln n  (each prime i is divided by every odd number up to sqrt i)
+ *   count or product, naive    n^2 / ln n    (each prime i is divided by every number up to i/2)
+ *   spin, and any kernel or method without a rule of its own:  n
+ * Only the leading term counts: the rule keeps the per-worker work constant as n grows, and the analysis
+ * divides by the work ratio it implies for the n actually run, so rounding n costs nothing. */
+#ifndef PRIMES_ANALYZE_WORK_H
+#define PRIMES_ANALYZE_WORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The work of kernel/method on [0, n), in arbitrary units. */
+double work_of(const char *kernel, const char *method, double n);
+
+/* The work on [from, n) relative to [from, base_n): (W(n) - W(from)) / (W(base_n) - W(from)). */
+double work_ratio(const char *kernel, const char *method, uint64_t from, uint64_t base_n, uint64_t n);
+
+/* The n (rounded to three significant digits) that makes [from, n) `workers` times the work of
+ * [from, base_n). Returns 0, or -1 with a reason in why (an empty base range, or n beyond 2^64-1). */
+int work_weak_size(const char *kernel, const char *method, uint64_t from, uint64_t base_n, unsigned workers,
+                   uint64_t *n, char *why, size_t why_size);
+
+#endif

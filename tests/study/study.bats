@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# study.bats: scripts/study.sh end to end on a short sweep (tiny n, 1-2 workers, 2 repetitions): the
+# rows, traces and metadata it writes, the round-robin order, resuming without re-running, the
+# oversubscription mark, weak-scaling sizes, refusing to mix builds, and the run through analyze and plot;
+# plus the --help of scripts/run-main-job.sh.
+load ../lib/common
+
+REPO="$BATS_TEST_DIRNAME/../.."
+STUDY="$REPO/scripts/study.sh"
+
+# The models of the short sweep: serial and omp, and mpi when it is compiled in and mpirun is here.
+sweep_models() {
+    local models=serial,omp
+    if "$PRIMES" --list | grep -q '^  mpi ' && command -v mpirun >/dev/null; then models+=,mpi; fi
+    echo "$models"
+}
+
+short_sweep() { # short_sweep DIR [MORE OPTIONS...]
+    local dir="$1"
+    shift
+    "$STUDY" --primes "$PRIMES" --dir "$dir" --kernels count,product -n count=1e6,product=1e5 \
+        --models "$(sweep_models)" --workers 1,2 --reps 2 "$@"
+}
+
+rows() { grep -c '^primes-run/' "$1"; }
+
+@test "study.sh --help describes the sweep, resuming and every option" {
+    run "$STUDY" --help
+    [ "$status" -eq 0 ]
+    for word in round-robin warm-up resume --kernels --size --methods --models --workers --max-workers \
+        --scaling --reps --warmup-rounds --launcher --dir --dry-run oversubscribed weak; do
+        [[ "$output" == *"$word"* ]] || { echo "missing: $word"; return 1; }
+    done
+}
+
+@test "study.sh refuses bad usage with status 2" {
+    run "$STUDY" --primes "$PRIMES" --reps 0
+    [ "$status" -eq 2 ]
+    [[ "$output" == "study.sh: --reps: '0' is not a whole number >= 1" ]]
+    run "$STUDY" --primes "$PRIMES" --models serial,warp --dir "$SCRATCH/x"
+    [ "$status" -eq 2 ]
+    [[ "$output" == "study.sh: --models: 'warp' is not compiled into"* ]]
+    run "$STUDY" --primes "$SCRATCH/nothing"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"no primes binary at"* ]]
+    run "$STUDY" --bogus
+    [ "$status" -eq 2 ]
+}
+
+@test "a short sweep: every point twice, interleaved by rounds, with traces and metadata" {
+    run short_sweep "$SCRATCH/s"
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    configs=$(( $(tr ',' '\n' <<<"$(sweep_models)" | grep -vc serial) * 2 + 1 ))
+    [ "$(rows "$SCRATCH/s/runs.csv")" -eq $((configs * 2 * 2)) ]
+    [ "$(find "$SCRATCH/s/traces" -name '*.csv' | wc -l)" -eq $((configs * 2 * 2)) ]
+    [ -s "$SCRATCH/s/traces/count-sieve-n1000000-omp-1x2-round2.csv" ]
+    [[ "$output" == *"warm-up 1/1"* && "$output" == *"round 2/2"* && "$output" == *"study complete"* ]]
+    # Round-robin: every configuration's first row comes before any configuration's second.
+    awk -F, 'NR > 1 { key = $2 "|" $5 "|" $6 "|" $7 "|" $8; seen[key]++;
+                      if (seen[key] == 1) last_first = NR; else if (!first_second) first_second = NR }
+             END { exit !(last_first < first_second) }' "$SCRATCH/s/runs.csv"
+    # The metadata parses and says what ran.
+    python3 - "$SCRATCH/s/study.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["schema"] == "primes-study/1" and m["status"] == "complete", m
+assert m["kernels"] == ["count", "product"] and m["workers"] == [1, 2] and m["repetitions"] == 2
+assert m["sizes"] == {"count": 1000000, "product": 100000}, m["sizes"]
+assert m["runs_done"] == m["runs_planned"], m
+assert m["primes_version"].startswith("primes ")
+PY
+    [ -s "$SCRATCH/s/info.txt" ] && [ -s "$SCRATCH/s/commands.log" ]
+    # Warm-up runs are not in runs.csv: the commands log has them, without --csv.
+    grep -q 'round 0: .* -q --method sieve$' "$SCRATCH/s/commands.log"
+}
+
+@test "resuming: the points already in runs.csv are not run again" {
+    short_sweep "$SCRATCH/r" --reps 1 >/dev/null
+    first=$(rows "$SCRATCH/r/runs.csv")
+    run short_sweep "$SCRATCH/r"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"($first already in runs.csv, $first to run)"* ]]
+    [ "$(rows "$SCRATCH/r/runs.csv")" -eq $((2 * first)) ]
+    [[ "$output" != *"round 1/2"* ]]
+    run short_sweep "$SCRATCH/r"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"0 to run"* && "$output" != *"warm-up 1/1"* ]]
+    [ "$(rows "$SCRATCH/r/runs.csv")" -eq $((2 * first)) ]
+}
+
+@test "resuming refuses a study measured with another build, unless --force" {
+    short_sweep "$SCRATCH/b" --reps 1 --no-trace >/dev/null
+    sed -i 's/^  "primes_version": ".*",$/  "primes_version": "primes 0.0.0 (git 000000000000)",/' "$SCRATCH/b/study.json"
+    run short_sweep "$SCRATCH/b" --no-trace
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"was measured with primes_version \"primes 0.0.0 (git 000000000000)\""*"--force"* ]]
+    run short_sweep "$SCRATCH/b" --no-trace --force
+    [ "$status" -eq 0 ]
+}
+
+@test "one study.sh per directory at a time" {
+    mkdir -p "$SCRATCH/l"
+    exec 8>"$SCRATCH/l/.lock"
+    flock -n 8
+    run short_sweep "$SCRATCH/l" --reps 1
+    exec 8>&-
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"another study.sh is running in $SCRATCH/l"* ]]
+    [ ! -e "$SCRATCH/l/runs.csv" ]
+}
+
+@test "the sweep goes through primes analyze and plot.py" {
+    short_sweep "$SCRATCH/a" >/dev/null
+    run "$PRIMES" analyze --csv "$SCRATCH/a/summary.csv" "$SCRATCH/a/runs.csv"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"count by sieve on [0, 1000000): strong scaling"* ]]
+    [[ "$output" == *"product by sieve on [0, 100000): strong scaling"* ]]
+    run "$REPO/scripts/plot.py" --out "$SCRATCH/a/plots" "$SCRATCH/a/summary.csv" \
+        --trace "$SCRATCH/a/traces/product-sieve-n100000-omp-1x2-round1.csv"
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 9 ]
+    for f in "${lines[@]}"; do [ -s "$f" ] || { echo "empty: $f"; return 1; }; done
+    # The timeline finds its run in runs.csv and draws the final merge up to wall_s.
+    run "$REPO/scripts/plot.py" --check --out "$SCRATCH/a/plots" \
+        --trace "$SCRATCH/a/traces/product-sieve-n100000-omp-1x2-round2.csv"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"span merge: 2 points"* ]]
+}
+
+@test "points beyond the allowed cores are marked oversubscribed" {
+    over=$(( $(nproc) + 1 ))
+    run "$STUDY" --primes "$PRIMES" --dir "$SCRATCH/o" --kernels count -n 1e6 --models omp --workers "1,$over" \
+        --reps 1 --dry-run
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"oversubscribed (more workers than the $(nproc) cores allowed): $over workers"* ]]
+    [[ "$output" == *"-m omp -t $over "* ]]
+    [ ! -e "$SCRATCH/o" ]
+}
+
+@test "weak scaling: n grows by the work rule, 1, 2, 4 ... up to --max-workers" {
+    run "$STUDY" --primes "$PRIMES" --dir "$SCRATCH/w" --scaling weak --kernels count,product \
+        -n count=1e7,product=1e5 --models omp --max-workers 4 --reps 1 --warmup-rounds 0 --dry-run
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"workers 1 2 4"* ]]
+    for p in 1 2 4; do
+        n=$("$PRIMES" analyze --weak-size 1e7 --kernel count --workers "$p")
+        [[ "$output" == *"count -n $n -m omp -t $p "* ]] || { echo "no count at $p workers, n = $n"; return 1; }
+        n=$("$PRIMES" analyze --weak-size 1e5 --kernel product --workers "$p")
+        [[ "$output" == *"product -n $n -m omp -t $p "* ]] || { echo "no product at $p workers, n = $n"; return 1; }
+    done
+}
+
+@test "hybrid points split workers into ranks x threads under mpirun" {
+    "$PRIMES" --list | grep -q '^  hybrid ' || skip "hybrid is not compiled in"
+    command -v mpirun >/dev/null || skip "no mpirun"
+    run "$STUDY" --primes "$PRIMES" --dir "$SCRATCH/h" --kernels count -n 1e6 --models hybrid --workers 1,2,4,8 \
+        --reps 1 --warmup-rounds 0 --dry-run
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"OMP_NUM_THREADS=2 mpirun "*"--bind-to none -x OMP_NUM_THREADS -np 1 "*"-m hybrid -t 2 "* ]]
+    [[ "$output" == *"-np 2 "*"-m hybrid -t 2 "* ]]
+    [[ "$output" == *"-np 2 "*"-m hybrid -t 4 "* ]]
+}
+
+@test "run-main-job.sh --help says what make run does" {
+    run "$REPO/scripts/run-main-job.sh" --help
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"count 1e10 and product 1e7"* && "$output" == *"1, 2 and 4 workers"* ]]
+    [[ "$output" == *"5 timed repetitions"* && "$output" == *"--quick"* ]]
+}
