@@ -66,16 +66,16 @@ static int parse_small(const char *option, const char *text, uint64_t lo, uint64
 
 static int parse_schedule(const char *text, options *opt, char *error, size_t size)
 {
-    static const char *const names[] = {"static", "cyclic", "dynamic", "guided"};
+    static const char *const names[] = {"static", "cyclic", "dynamic", "guided", "batch"};
     const char *comma = strchr(text, ',');
     size_t len = comma ? (size_t)(comma - text) : strlen(text);
     int found = -1;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (strlen(names[i]) == len && strncmp(text, names[i], len) == 0)
             found = i;
     if (found < 0)
         return reject(error, size,
-                      "--schedule: '%s' is not a schedule (allowed: static, cyclic, dynamic, guided, each "
+                      "--schedule: '%s' is not a schedule (allowed: static, cyclic, dynamic, guided, batch, each "
                       "optionally followed by ,CHUNK)",
                       text);
     opt->schedule = (schedule_kind)found;
@@ -140,7 +140,7 @@ static const option_spec specs[] = {
     {"schedule", 's', true},  {"method", 0, true},     {"repeat", 'r', true},  {"warmup", 0, true},
     {"json", 0, false},       {"csv", 0, true},        {"trace", 0, true},     {"verify", 0, false},
     {"output", 'o', true},    {"hex", 0, false},       {"quiet", 'q', false},  {"help", 'h', false},
-    {"version", 'V', false},  {"list", 0, false},
+    {"version", 'V', false},  {"list", 0, false},       {"workload", 'w', true}, {"scale", 0, true},
 };
 
 static const option_spec *find_spec(const char *arg, const char **inline_value)
@@ -221,6 +221,20 @@ static int apply_option(const option_spec *spec, const char *value, options *opt
         opt->output_path = value;
         return check_writable(label, value, error, size);
     }
+    if (strcmp(name, "workload") == 0) {
+        opt->workload = value;
+        return 0;
+    }
+    if (strcmp(name, "scale") == 0) {
+        char *end = NULL;
+        double v = strtod(value, &end);
+        if (!*value || *end || !(v > 0) || v > 1e6)
+            return reject(error, size, "--scale: '%s' is not allowed (allowed: a number above 0, at most 1e6, such "
+                                       "as 0.01, 0.5, 1, 2)",
+                          value);
+        opt->scale = v;
+        return 0;
+    }
     if (strcmp(name, "json") == 0)
         opt->json = true;
     else if (strcmp(name, "verify") == 0)
@@ -248,8 +262,38 @@ static uint64_t default_n(const kernel *k)
 }
 
 /* Checks that need every option at once. */
+/* Whether the space-separated list holds the word. */
+static bool list_has(const char *list, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = list; p && *p;) {
+        size_t span = strcspn(p, " ");
+        if (span == len && strncmp(p, word, len) == 0)
+            return true;
+        p += span;
+        p += strspn(p, " ");
+    }
+    return false;
+}
+
 static int validate(options *opt, bool n_given, bool from_given, bool method_given, char *error, size_t size)
 {
+    const kernel *k = opt->kernel;
+    if (k->task_count) {
+        if (n_given || from_given)
+            return reject(error, size, "-n/--from: kernel '%s' runs a list of tasks, not a range (allowed: "
+                                       "--workload NAME and --scale S)",
+                          k->name);
+        if (!opt->workload)
+            opt->workload = "products";
+        if (!list_has(k->workloads, opt->workload))
+            return reject(error, size, "--workload: '%s' is not a workload (allowed: %s)", opt->workload,
+                          k->workloads);
+    } else if (opt->workload || opt->scale) {
+        return reject(error, size, "--workload/--scale: kernel '%s' has no tasks (allowed with: tasks)", k->name);
+    }
+    if (!opt->scale)
+        opt->scale = 1;
     if (!n_given)
         opt->n = default_n(opt->kernel);
     if (from_given && opt->from >= opt->n)
@@ -354,7 +398,8 @@ void cli_print_help(FILE *out)
           "                       omp when a thread count > 1 is asked for, else serial\n"
           "  -t, --threads T      workers per process (default: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK,\n"
           "                       else the cores this process may run on)\n"
-          "  -s, --schedule S[,C] static | cyclic | dynamic (default) | guided; C = numbers per work item\n"
+          "  -s, --schedule S[,C] static | cyclic | dynamic (default) | guided | batch; C = numbers per work\n"
+          "                       item (batch: rounds of one task per worker, each round waiting for all)\n"
           "\n"
           "measurement and output:\n"
           "  -r, --repeat R       timed repetitions (default 1)      --warmup W  untimed runs first (0)\n"
@@ -367,6 +412,10 @@ void cli_print_help(FILE *out)
           "  -q, --quiet          no progress line\n"
           "      --list           kernels, methods, models and schedules compiled in\n"
           "  -h, --help           this text            -V, --version  version and git commit\n"
+          "\n"
+          "tasks (the tutorials' workloads, a list of independent tasks):\n"
+          "  -w, --workload NAME  products | counting | files | waiting | idle | busy | mixed (primes --list)\n"
+          "      --scale S        size factor of the tasks (default 1: the tutorials' sizes)\n"
           "\n"
           "exit status: 0 success, 1 verification failed, 2 bad usage or input, 3 the run failed\n",
           out);
@@ -385,6 +434,10 @@ void cli_print_list(FILE *out)
     for (const model *const *m = model_list(); *m; m++)
         fprintf(out, "  %-9s %s\n", (*m)->name, (*m)->summary);
     fputs("schedules:\n  static    contiguous blocks of items\n  cyclic    item i to worker i mod W\n"
-          "  dynamic   next free item to the next free worker\n  guided    dynamic, in shrinking batches\n",
+          "  dynamic   next free item to the next free worker\n  guided    dynamic, in shrinking batches\n"
+          "  batch     rounds of W items, each round waiting for all of its items\n",
           out);
+    for (const kernel *const *k = kernel_list(); *k; k++)
+        if ((*k)->workloads)
+            fprintf(out, "workloads of %s:\n  %s\n", (*k)->name, (*k)->workloads);
 }

@@ -25,6 +25,8 @@ typedef struct options {
     unsigned repeat, warmup;
     bool json, verify, hex, quiet;
     const char *csv_path, *trace_path, *output_path;
+    const char *workload;     /* task-list kernels */
+    double scale;
 } options;
 
 /* Parses and validates argv. Returns 0, or 2 with a one-line message (no "primes:" prefix, no newline)

@@ -29,6 +29,7 @@ const char *schedule_name(schedule_kind kind)
     case SCHEDULE_CYCLIC: return "cyclic";
     case SCHEDULE_DYNAMIC: return "dynamic";
     case SCHEDULE_GUIDED: return "guided";
+    case SCHEDULE_BATCH: return "batch";
     }
     return "?";
 }

@@ -12,7 +12,9 @@ typedef enum {
     SCHEDULE_STATIC,   /* contiguous blocks of items, one block per worker */
     SCHEDULE_CYCLIC,   /* item i goes to worker i mod W */
     SCHEDULE_DYNAMIC,  /* workers take the next item from a shared counter */
-    SCHEDULE_GUIDED    /* like dynamic, grabbing ceil(remaining / 2W) items at a time */
+    SCHEDULE_GUIDED,   /* like dynamic, grabbing ceil(remaining / 2W) items at a time */
+    SCHEDULE_BATCH     /* rounds of W items, one per worker, all finishing before the next round starts
+                        * (the tutorials' start-W-then-join-W workaround, idle gaps included) */
 } schedule_kind;
 
 typedef enum { METHOD_SIEVE, METHOD_TRIAL, METHOD_NAIVE } method_kind;
@@ -32,6 +34,8 @@ typedef struct job {
     schedule_kind schedule;
     bool verify_exact;       /* --verify: check against an independent method */
     bool quiet;
+    const char *workload;    /* task-list kernels: which list of tasks (--workload) */
+    double scale;            /* task-list kernels: size factor of the tasks (--scale, default 1) */
 } job;
 
 /* Cuts [from, n) into items whose inner boundaries are multiples of chunk (so a start inside a chunk

@@ -122,8 +122,17 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         .schedule = opt->schedule,
         .verify_exact = opt->verify,
         .quiet = opt->quiet || opt->json,
+        .workload = opt->workload,
+        .scale = opt->scale,
     };
-    job_set_chunk(&j, opt->chunk ? opt->chunk : opt->kernel->default_chunk(&j));
+    if (opt->kernel->task_count) {
+        /* a list of tasks runs as the range [0, tasks), one task per item */
+        j.from = 0;
+        j.n = opt->kernel->task_count(&j);
+        job_set_chunk(&j, 1);
+    } else {
+        job_set_chunk(&j, opt->chunk ? opt->chunk : opt->kernel->default_chunk(&j));
+    }
     provenance prov;
     provenance_collect(&prov);
     model_options mopt = {.threads = threads};
@@ -261,7 +270,8 @@ int main(int argc, char **argv)
         mpi_env_start(&argc, &argv);
     int rank = mpi_env_rank();
     placement where;
-    placement_assess(threads, &where);
+    /* the events model runs one thread whatever -t says (-t is its batch round size there) */
+    placement_assess(strcmp(m->name, "events") == 0 ? 1 : threads, &where);
     if (rank == 0) {
         placement_warn(&where, threads);
         if (strcmp(m->name, "hybrid") == 0 && strcmp(mpi_env_thread_level(), "single") == 0)

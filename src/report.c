@@ -58,6 +58,11 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     add(f, &n, STR("schema", REPORT_SCHEMA));
     add(f, &n, STR("kernel", j->kernel->name));
     add(f, &n, STR("method", j->kernel->takes_method ? method_name(j->method) : "none"));
+    field workload = STR("workload", j->workload ? j->workload : ""), scale = REAL("scale", j->scale);
+    if (!j->kernel->task_count)
+        workload.kind = scale.kind = FIELD_NULL;
+    add(f, &n, workload);
+    add(f, &n, scale);
     add(f, &n, U64("from", j->from));
     add(f, &n, U64("n", j->n));
     add(f, &n, STR("model", rec->model->name));
@@ -319,7 +324,11 @@ void report_human(FILE *out, const run_record *rec)
     human_seconds(bmean, sizeof bmean, rec->busy_mean_s);
     human_seconds(bmax, sizeof bmax, rec->busy_max_s);
     human_seconds(merge, sizeof merge, rec->merge_s);
-    fprintf(out, "primes %s [%" PRIu64 ", %" PRIu64 ")", j->kernel->name, j->from, j->n);
+    if (j->kernel->task_count)
+        fprintf(out, "primes %s --workload %s: %" PRIu64 " tasks, scale %g", j->kernel->name, j->workload, j->n,
+                j->scale);
+    else
+        fprintf(out, "primes %s [%" PRIu64 ", %" PRIu64 ")", j->kernel->name, j->from, j->n);
     if (j->kernel->takes_method)
         fprintf(out, " by %s", method_name(j->method));
     if (rec->repeats > 1)
@@ -331,6 +340,8 @@ void report_human(FILE *out, const run_record *rec)
                 r->value, r->bits, r->digits, r->low64, r->mod_m61);
     else if (strcmp(j->kernel->name, "spin") == 0)
         fprintf(out, "  result    %" PRIu64 " iterations\n", r->value);
+    else if (j->kernel->task_count)
+        fprintf(out, "  result    %" PRIu64 " tasks done\n", r->value);
     else
         fprintf(out, "  result    %" PRIu64 " primes\n", r->value);
     if (r->verify == VERIFY_NONE)

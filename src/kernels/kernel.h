@@ -49,6 +49,15 @@ typedef struct kernel {
     void (*finish)(const job *, void *partial, result *);             /* summarise and verify */
     int (*write_output)(const job *, const void *partial, FILE *out, bool hex);  /* 0 or errno */
     void (*release)(void *partial);
+    /* Task-list kernels (the tutorials' workloads): the number of tasks of job->workload; the driver then
+     * runs the range [0, count) with one task per item (chunk 1). NULL for range kernels. */
+    uint64_t (*task_count)(const job *);
+    const char *workloads;            /* the names --workload accepts, space separated */
+    /* For the events model (one thread, an event loop): how long an item only waits (0: it computes and
+     * is run with run_item), and the call that records a wait of waited_s seconds that the loop did in
+     * place of run_item. NULL when the kernel has no waiting items. */
+    double (*item_wait_s)(const job *, const work_item *);
+    void (*item_waited)(const job *, const work_item *, void *partial, double waited_s);
 } kernel;
 
 const kernel *kernel_find(const char *name);

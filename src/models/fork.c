@@ -5,6 +5,7 @@
  * run fails: never a wrong answer. */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,12 +57,24 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /* The child's whole life: its items, then one message, then _exit (no atexit handlers, no stdio flush). */
-static _Noreturn void child_main(const job *j, int workers, int id, _Atomic uint64_t *next, trace_item *trace,
+/* What the workers share: a mapping of the item counter and a process-shared barrier for batch rounds. */
+typedef struct shared_state {
+    _Atomic uint64_t next;
+    pthread_barrier_t round;
+} shared_state;
+
+static void round_barrier(void *barrier)
+{
+    pthread_barrier_wait(barrier);
+}
+
+static _Noreturn void child_main(const job *j, int workers, int id, shared_state *shared, trace_item *trace,
                                  double t0, int fd)
 {
     void *partial = xcalloc(1, j->kernel->partial_size, "partial result");
     j->kernel->init(j, partial);
-    atomic_counter_ctx counter = {j, workers, next};
+    atomic_counter_ctx counter = {j, workers, &shared->next};
+    worker_sync sync = {atomic_counter_take, &counter, round_barrier, &shared->round};
     /* trace records are written in the child's copy of the trace; ours are the ones with rank 0 and this id */
     for (uint64_t i = 0; i < j->n_items; i++)
         trace[i].thread = -1;
@@ -69,7 +82,7 @@ static _Noreturn void child_main(const job *j, int workers, int id, _Atomic uint
     const char *fault = getenv("PRIMES_FAULT");
     if (fault && strncmp(fault, "kill-worker@", 12) == 0 && atoi(fault + 12) == id)
         raise(SIGKILL);
-    worker_run_schedule(j, workers, id, atomic_counter_take, &counter, partial, trace, 0, id, t0);
+    worker_run_schedule(j, workers, id, &sync, partial, trace, 0, id, t0);
     uint64_t mine = 0;
     for (uint64_t i = 0; i < j->n_items; i++)
         mine += trace[i].thread == id;
@@ -86,7 +99,19 @@ static _Noreturn void child_main(const job *j, int workers, int id, _Atomic uint
     _exit(failed ? 4 : 0);
 }
 
-/* Reads every child's pipe to its end, all at once (a child blocks when its pipe is full). */
+/* Whether a child's bytes so far make a whole message. */
+static bool message_complete(const child *kid)
+{
+    child_header h;
+    if (kid->len < sizeof h)
+        return false;
+    memcpy(&h, kid->data, sizeof h);
+    return h.magic == FORK_MAGIC && kid->len == sizeof h + h.n_records * sizeof(child_record) + h.partial_len;
+}
+
+/* Reads every child's pipe to its end, all at once (a child blocks when its pipe is full). A pipe that
+ * closes before a whole message means its worker died: the others are killed too, since they may be
+ * waiting for it at a batch barrier (collect_child then names the first one). */
 static void read_all_children(child *kids, int workers)
 {
     struct pollfd *fds = xcalloc((size_t)workers, sizeof *fds, "poll set");
@@ -113,6 +138,10 @@ static void read_all_children(child *kids, int workers)
                 kids[w].open = false;
                 close(kids[w].fd);
                 open_count--;
+                if (!message_complete(&kids[w]))
+                    for (int k = 0; k < workers; k++)
+                        if (k != w && kids[k].open)
+                            kill(kids[k].pid, SIGKILL);
             }
         }
     }
@@ -169,10 +198,15 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
 {
     int workers = opt->threads;
     run_stats_prepare(j, stats, 1, workers);
-    _Atomic uint64_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (next == MAP_FAILED)
-        fatal_run_error("cannot map the shared item counter");
-    atomic_init(next, 0);
+    shared_state *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED)
+        fatal_run_error("cannot map the workers' shared counter");
+    atomic_init(&shared->next, 0);
+    pthread_barrierattr_t shared_attr;
+    pthread_barrierattr_init(&shared_attr);
+    pthread_barrierattr_setpshared(&shared_attr, PTHREAD_PROCESS_SHARED);
+    pthread_barrier_init(&shared->round, &shared_attr, (unsigned)workers);
+    pthread_barrierattr_destroy(&shared_attr);
     child *kids = xcalloc((size_t)workers, sizeof *kids, "worker processes");
     fflush(stdout);
     fflush(stderr);
@@ -198,12 +232,13 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
             close(fds[0]);
             for (int k = 0; k < w; k++)
                 close(kids[k].fd);
-            child_main(j, workers, w, next, stats->items, t0, fds[1]);
+            child_main(j, workers, w, shared, stats->items, t0, fds[1]);
         }
         close(fds[1]);
         kids[w] = (child){.pid = pid, .fd = fds[0], .open = true};
         started++;
     }
+    /* a worker that could not start would leave the others waiting at a batch barrier */
     if (status != 0)
         for (int w = 0; w < started; w++)
             kill(kids[w].pid, SIGKILL);
@@ -226,7 +261,8 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
     }
     partials_free(j, parts, workers);
     free(kids);
-    munmap((void *)next, sizeof *next);
+    pthread_barrier_destroy(&shared->round);
+    munmap(shared, sizeof *shared);
     return status;
 }
 

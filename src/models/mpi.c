@@ -166,12 +166,19 @@ static void gather_trace(const job *j, run_stats *stats, int rank, int size)
     free(all);
 }
 
+static void world_barrier(void *unused)
+{
+    (void)unused;
+    MPI_Barrier(MPI_COMM_WORLD);
+}
+
 /* Runs the rank's share: one worker per rank, or (hybrid) the rank's items on its OpenMP threads. */
 static void run_rank_items(const job *j, bool hybrid, int threads, mpi_counter *counter, void **parts,
                            run_stats *stats, int rank, int size, double t0)
 {
     if (!hybrid) {
-        worker_run_schedule(j, size, rank, mpi_counter_take, counter, parts[0], stats->items, rank, 0, t0);
+        worker_sync sync = {mpi_counter_take, counter, world_barrier, NULL};
+        worker_run_schedule(j, size, rank, &sync, parts[0], stats->items, rank, 0, t0);
         return;
     }
     switch (j->schedule) {
@@ -191,6 +198,18 @@ static void run_rank_items(const job *j, bool hybrid, int threads, mpi_counter *
         uint64_t first, count;
         while (mpi_counter_take(counter, &first, &count))
             openmp_run_items(j, (item_progression){first, 1, count}, threads, parts, stats, rank, t0);
+        break;
+    }
+    case SCHEDULE_BATCH: {
+        /* each round: R x T items, T to a rank (one per thread), then every rank waits for the others */
+        uint64_t per_round = (uint64_t)size * (uint64_t)threads;
+        for (uint64_t start = 0; start < j->n_items; start += per_round) {
+            uint64_t first = start + (uint64_t)rank * (uint64_t)threads;
+            uint64_t count = first >= j->n_items ? 0 : j->n_items - first < (uint64_t)threads ? j->n_items - first
+                                                                                              : (uint64_t)threads;
+            openmp_run_items(j, (item_progression){first, 1, count}, threads, parts, stats, rank, t0);
+            MPI_Barrier(MPI_COMM_WORLD);
+        }
         break;
     }
     }

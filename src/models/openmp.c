@@ -15,6 +15,7 @@ static void set_runtime_schedule(schedule_kind kind)
     case SCHEDULE_CYCLIC: omp_set_schedule(omp_sched_static, 1); break;
     case SCHEDULE_DYNAMIC: omp_set_schedule(omp_sched_dynamic, 1); break;
     case SCHEDULE_GUIDED: omp_set_schedule(omp_sched_guided, 1); break;
+    case SCHEDULE_BATCH: omp_set_schedule(omp_sched_static, 1); break; /* within one round */
     }
 }
 
@@ -29,10 +30,15 @@ int openmp_run_items(const job *j, item_progression items, int threads, void **p
         int t = omp_get_thread_num();
 #pragma omp single
         team = omp_get_num_threads();
+        /* batch: rounds of one item per thread, the loop's implicit barrier ending each round */
+        uint64_t round = j->schedule == SCHEDULE_BATCH ? (uint64_t)team : items.count;
+        for (uint64_t start = 0; start < items.count; start += round) {
+            uint64_t end = items.count - start < round ? items.count : start + round;
 #pragma omp for schedule(runtime)
-        for (uint64_t k = 0; k < items.count; k++) {
-            uint64_t index = items.first + k * items.stride;
-            worker_run_item(j, index, parts[t], &stats->items[index], rank, t, t0);
+            for (uint64_t k = start; k < end; k++) {
+                uint64_t index = items.first + k * items.stride;
+                worker_run_item(j, index, parts[t], &stats->items[index], rank, t, t0);
+            }
         }
     }
     return team;

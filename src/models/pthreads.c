@@ -1,6 +1,7 @@
 /* pthreads.c: the `pthreads` model: a pool of POSIX threads (the caller is worker 0) taking items by
  * schedule (static blocks, cyclic, or a shared atomic counter for dynamic and guided), one partial per
- * thread, and a tree merge done by the threads themselves between barriers. */
+ * thread (batch: rounds ended by a barrier), and a tree merge done by the threads themselves between
+ * barriers. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -28,13 +29,18 @@ typedef struct worker_arg {
     int id;
 } worker_arg;
 
+static void barrier_wait(void *barrier)
+{
+    pthread_barrier_wait(barrier);
+}
+
 static void *pool_worker(void *arg)
 {
     worker_arg *w = arg;
     pool *p = w->pool;
     atomic_counter_ctx counter = {p->j, p->threads, &p->next};
-    worker_run_schedule(p->j, p->threads, w->id, atomic_counter_take, &counter, p->parts[w->id], p->stats->items,
-                        0, w->id, p->t0);
+    worker_sync sync = {atomic_counter_take, &counter, barrier_wait, &p->barrier};
+    worker_run_schedule(p->j, p->threads, w->id, &sync, p->parts[w->id], p->stats->items, 0, w->id, p->t0);
     if (pthread_barrier_wait(&p->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
         p->items_done = timer_now();
     /* tree merge: at each level a worker receiving from its partner merges, then all wait */

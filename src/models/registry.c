@@ -3,13 +3,13 @@
 
 #include "model.h"
 
-extern const model model_serial, model_omp, model_pthreads, model_fork;
+extern const model model_serial, model_omp, model_pthreads, model_fork, model_events;
 #if PRIMES_MPI
 extern const model model_mpi, model_hybrid;
 #endif
 
 static const model *const models[] = {
-    &model_serial, &model_omp, &model_pthreads, &model_fork,
+    &model_serial, &model_omp, &model_pthreads, &model_fork, &model_events,
 #if PRIMES_MPI
     &model_mpi,    &model_hybrid,
 #endif

@@ -39,7 +39,12 @@ uint64_t schedule_guided_grab(uint64_t remaining, int workers)
     return grab ? grab : 1;
 }
 
-void worker_run_schedule(const job *j, int workers, int id, take_batch_fn take, void *take_ctx, void *partial,
+uint64_t schedule_batch_rounds(uint64_t n_items, int workers)
+{
+    return (n_items + (uint64_t)workers - 1) / (uint64_t)workers;
+}
+
+void worker_run_schedule(const job *j, int workers, int id, const worker_sync *sync, void *partial,
                          trace_item *trace, int rank, int thread, double t0)
 {
     switch (j->schedule) {
@@ -57,11 +62,19 @@ void worker_run_schedule(const job *j, int workers, int id, take_batch_fn take, 
     case SCHEDULE_DYNAMIC:
     case SCHEDULE_GUIDED: {
         uint64_t first, count;
-        while (take(take_ctx, &first, &count))
+        while (sync->take(sync->take_ctx, &first, &count))
             for (uint64_t i = first; i < first + count; i++)
                 worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
         break;
     }
+    case SCHEDULE_BATCH:
+        for (uint64_t round = 0; round < schedule_batch_rounds(j->n_items, workers); round++) {
+            uint64_t i = round * (uint64_t)workers + (uint64_t)id;
+            if (i < j->n_items)
+                worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
+            sync->barrier(sync->barrier_ctx);
+        }
+        break;
     }
 }
 

@@ -22,10 +22,24 @@ uint64_t schedule_guided_grab(uint64_t remaining, int workers);
  * none is left. Models supply one over their shared counter (atomic, shared memory, MPI window). */
 typedef bool (*take_batch_fn)(void *ctx, uint64_t *first, uint64_t *count);
 
+/* Waits until every worker has finished the current round (the batch schedule); models supply one. */
+typedef void (*round_barrier_fn)(void *ctx);
+
+/* How a worker meets the others: the shared counter (dynamic, guided) and the round barrier (batch). */
+typedef struct worker_sync {
+    take_batch_fn take;
+    void *take_ctx;
+    round_barrier_fn barrier;
+    void *barrier_ctx;
+} worker_sync;
+
 /* Runs every item that worker `id` of `workers` gets under the job's schedule, into partial, recording
  * each item at trace[index] as (rank, thread). */
-void worker_run_schedule(const job *j, int workers, int id, take_batch_fn take, void *take_ctx, void *partial,
+void worker_run_schedule(const job *j, int workers, int id, const worker_sync *sync, void *partial,
                          trace_item *trace, int rank, int thread, double t0);
+
+/* Rounds of the batch schedule for n items on `workers` workers. */
+uint64_t schedule_batch_rounds(uint64_t n_items, int workers);
 
 /* A take_batch_fn over a counter in (possibly process-shared) memory. */
 typedef struct atomic_counter_ctx {

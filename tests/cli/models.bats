@@ -19,6 +19,11 @@ load ../lib/matrix
     matrix_check env
 }
 
+@test "events: every kernel, method and schedule equal serial" {
+    MATRIX_WORKERS="1 3" MATRIX_EXTRA=(--model events -t WORKERS)
+    matrix_check env
+}
+
 @test "odd worker counts 5 and 7 and more workers than items" {
     for m in omp pthreads fork; do
         for t in 5 7; do

@@ -17,7 +17,7 @@ MATRIX_CASES=(
     "count sieve 1000 -n 100"
     "product naive 1000 -n 100"
 )
-MATRIX_SCHEDULES=(static cyclic dynamic guided)
+MATRIX_SCHEDULES=(static cyclic dynamic guided batch)
 
 # The fields that must agree, from one JSON line.
 result_key() {
