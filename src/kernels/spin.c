@@ -76,10 +76,10 @@ static void spin_finish(const job *j, void *partial, result *r)
     r->verify = VERIFY_EXACT;
     r->verify_ok = r->value == expected;
     if (r->verify_ok)
-        snprintf(r->verify_detail, sizeof r->verify_detail, "closed form: n - from = %" PRIu64, expected);
+        snprintf(r->verify_detail, sizeof r->verify_detail, "closed form n - from = %" PRIu64, expected);
     else
         snprintf(r->verify_detail, sizeof r->verify_detail,
-                 "MISMATCH: closed form n - from = %" PRIu64 ", this run %" PRIu64, expected, r->value);
+                 "closed form n - from = %" PRIu64 ", this run %" PRIu64, expected, r->value);
 }
 
 static void spin_release(void *partial)
