@@ -74,7 +74,7 @@ static _Noreturn void child_main(const job *j, int workers, int id, shared_state
     void *partial = xcalloc(1, j->kernel->partial_size, "partial result");
     j->kernel->init(j, partial);
     atomic_counter_ctx counter = {j, workers, &shared->next};
-    worker_sync sync = {atomic_counter_take, &counter, round_barrier, &shared->round};
+    worker_sync sync = {atomic_counter_take, &counter, round_barrier, &shared->round, NULL, NULL};
     /* trace records are written in the child's copy of the trace; ours are the ones with rank 0 and this id */
     for (uint64_t i = 0; i < j->n_items; i++)
         trace[i].thread = -1;

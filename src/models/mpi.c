@@ -1,7 +1,7 @@
 /* mpi.c: the `mpi` model (one worker per rank) and the `hybrid` model (MPI ranks x OpenMP threads).
- * Static and cyclic need no communication until the reduction. Dynamic and guided take items from an
- * MPI-3 atomic counter: a one-word window on rank 0, MPI_Fetch_and_op (dynamic) or MPI_Compare_and_swap
- * (guided) under a passive lock_all epoch, so no rank serves requests. Partials that are sums of words
+ * Static and cyclic need no communication until the reduction. Dynamic and guided use a work-request
+ * protocol with rank 0 as the dispatcher (see mpi_dispatch; an MPI-3 atomic counter was the first choice,
+ * but Open MPI 4.1's one-sided component fails to create windows across hosts over TCP). Partials that are sums of words
  * (counts) are combined with MPI_Reduce; others (products) by a binomial tree of variable-size messages:
  * at level s rank r receives from r + s when r % 2s == 0 and sends to r - s when r % 2s == s. In hybrid
  * runs only the master thread calls MPI (MPI_THREAD_FUNNELED), always outside parallel regions. */
@@ -20,46 +20,114 @@
 
 #define TAG_LENGTH 11
 #define TAG_BYTES 12
+#define TAG_REQUEST 21
+#define TAG_GRANT 22
 #define PIECE_BYTES (1 << 30) /* messages are sent in pieces below MPI's int count limit */
 
-typedef struct mpi_counter {
+/* The dynamic and guided schedules' work-request protocol. Rank 0 owns the next free item; it takes its
+ * own batches directly and answers the other ranks' requests between its items (and, once it has no
+ * items left, until every rank has had its final, empty grants). A rank keeps PREFETCH requests on their
+ * way, so an answer that waits for rank 0 to finish an item still arrives before it is needed. */
+#define PREFETCH 2
+typedef struct mpi_dispatch {
     const job *j;
-    MPI_Win win;
-    int workers;      /* ranks * threads: the guided grab divides by all of them */
-    uint64_t batch;   /* dynamic: items per take (1 for mpi, the thread count for hybrid) */
-} mpi_counter;
+    int rank, size;
+    int workers;            /* ranks * threads: the guided grab divides by all of them */
+    uint64_t batch;         /* dynamic: items per grant (1 for mpi, the thread count for hybrid) */
+    uint64_t next;          /* rank 0: the first item not yet granted */
+    int finished;           /* rank 0: empty grants sent (PREFETCH per other rank) */
+    uint64_t grant[PREFETCH][2]; /* other ranks: first item and count of each grant on its way, */
+    MPI_Request pending[PREFETCH]; /* answered in the order asked */
+    int oldest, outstanding;
+    bool started, exhausted;
+} mpi_dispatch;
 
-static bool mpi_counter_take(void *ctx, uint64_t *first, uint64_t *count)
+static void dispatch_grant(mpi_dispatch *d, uint64_t *first, uint64_t *count)
 {
-    mpi_counter *c = ctx;
-    uint64_t n = c->j->n_items;
-    if (c->j->schedule == SCHEDULE_DYNAMIC) {
-        uint64_t old = 0;
-        MPI_Fetch_and_op(&c->batch, &old, MPI_UINT64_T, 0, 0, MPI_SUM, c->win);
-        MPI_Win_flush(0, c->win);
-        if (old >= n)
-            return false;
-        *first = old;
-        *count = n - old < c->batch ? n - old : c->batch;
-        return true;
-    }
-    uint64_t seen = 0, unused = 0;
-    MPI_Fetch_and_op(&unused, &seen, MPI_UINT64_T, 0, 0, MPI_NO_OP, c->win);
-    MPI_Win_flush(0, c->win);
+    uint64_t left = d->next < d->j->n_items ? d->j->n_items - d->next : 0;
+    uint64_t want = d->j->schedule == SCHEDULE_GUIDED ? schedule_guided_grab(left, d->workers) : d->batch;
+    *first = d->next;
+    *count = left < want ? left : want;
+    d->next += *count;
+}
+
+/* Rank 0: answers the requests waiting now (or, with `until_all_finished`, every request until each other
+ * rank has had its empty grant). */
+static void dispatch_serve(mpi_dispatch *d, bool until_all_finished)
+{
     for (;;) {
-        if (seen >= n)
-            return false;
-        uint64_t grab = schedule_guided_grab(n - seen, c->workers);
-        uint64_t desired = seen + grab, found = 0;
-        MPI_Compare_and_swap(&desired, &seen, &found, MPI_UINT64_T, 0, 0, c->win);
-        MPI_Win_flush(0, c->win);
-        if (found == seen) {
-            *first = seen;
-            *count = grab;
-            return true;
+        MPI_Status status;
+        if (until_all_finished) {
+            if (d->finished >= (d->size - 1) * PREFETCH)
+                return;
+            MPI_Probe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &status);
+        } else {
+            int waiting = 0;
+            MPI_Iprobe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &waiting, &status);
+            if (!waiting)
+                return;
         }
-        seen = found;
+        MPI_Recv(NULL, 0, MPI_BYTE, status.MPI_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        uint64_t grant[2];
+        dispatch_grant(d, &grant[0], &grant[1]);
+        if (grant[1] == 0)
+            d->finished++;
+        MPI_Send(grant, 2, MPI_UINT64_T, status.MPI_SOURCE, TAG_GRANT, MPI_COMM_WORLD);
     }
+}
+
+static void dispatch_request(mpi_dispatch *d)
+{
+    int slot = (d->oldest + d->outstanding) % PREFETCH;
+    MPI_Irecv(d->grant[slot], 2, MPI_UINT64_T, 0, TAG_GRANT, MPI_COMM_WORLD, &d->pending[slot]);
+    MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_REQUEST, MPI_COMM_WORLD);
+    d->outstanding++;
+}
+
+/* The oldest grant on its way, waited for. */
+static void dispatch_receive(mpi_dispatch *d, uint64_t *first, uint64_t *count)
+{
+    MPI_Wait(&d->pending[d->oldest], MPI_STATUS_IGNORE);
+    *first = d->grant[d->oldest][0];
+    *count = d->grant[d->oldest][1];
+    d->oldest = (d->oldest + 1) % PREFETCH;
+    d->outstanding--;
+}
+
+static bool dispatch_take(void *ctx, uint64_t *first, uint64_t *count)
+{
+    mpi_dispatch *d = ctx;
+    if (d->rank == 0) {
+        dispatch_serve(d, false);
+        dispatch_grant(d, first, count);
+        return *count > 0;
+    }
+    if (d->exhausted)
+        return false;
+    if (!d->started) {
+        d->started = true;
+        while (d->outstanding < PREFETCH)
+            dispatch_request(d);
+    }
+    dispatch_receive(d, first, count);
+    if (*count == 0) {
+        /* no items left: the grants still on their way are empty too; collect them */
+        uint64_t unused_first, unused_count;
+        while (d->outstanding > 0)
+            dispatch_receive(d, &unused_first, &unused_count);
+        d->exhausted = true;
+        return false;
+    }
+    dispatch_request(d); /* keep PREFETCH requests on their way while this batch runs */
+    return true;
+}
+
+/* Rank 0's hook between its items: nobody waits longer than one item for an answer. */
+static void dispatch_between_items(void *ctx)
+{
+    mpi_dispatch *d = ctx;
+    if (d->rank == 0)
+        dispatch_serve(d, false);
 }
 
 static void send_bytes(const void *buf, uint64_t len, int to)
@@ -173,11 +241,11 @@ static void world_barrier(void *unused)
 }
 
 /* Runs the rank's share: one worker per rank, or (hybrid) the rank's items on its OpenMP threads. */
-static void run_rank_items(const job *j, bool hybrid, int threads, mpi_counter *counter, void **parts,
+static void run_rank_items(const job *j, bool hybrid, int threads, mpi_dispatch *dispatch, void **parts,
                            run_stats *stats, int rank, int size, double t0)
 {
     if (!hybrid) {
-        worker_sync sync = {mpi_counter_take, counter, world_barrier, NULL};
+        worker_sync sync = {dispatch_take, dispatch, world_barrier, NULL, dispatch_between_items, dispatch};
         worker_run_schedule(j, size, rank, &sync, parts[0], stats->items, rank, 0, t0);
         return;
     }
@@ -196,7 +264,7 @@ static void run_rank_items(const job *j, bool hybrid, int threads, mpi_counter *
     case SCHEDULE_DYNAMIC:
     case SCHEDULE_GUIDED: {
         uint64_t first, count;
-        while (mpi_counter_take(counter, &first, &count))
+        while (dispatch_take(dispatch, &first, &count))
             openmp_run_items(j, (item_progression){first, 1, count}, threads, parts, stats, rank, t0);
         break;
     }
@@ -227,28 +295,17 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
         stats->items[i].rank = -1;
     void **parts = partials_new(j, threads);
 
-    mpi_counter counter = {.j = j, .workers = size * threads, .batch = hybrid ? (uint64_t)threads : 1};
-    bool counted = j->schedule == SCHEDULE_DYNAMIC || j->schedule == SCHEDULE_GUIDED;
-    if (counted) {
-        uint64_t *base = NULL;
-        MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(uint64_t) : 0, sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD,
-                         &base, &counter.win);
-        if (rank == 0)
-            *base = 0;
-        MPI_Barrier(MPI_COMM_WORLD);
-        MPI_Win_lock_all(0, counter.win);
-    }
+    mpi_dispatch dispatch = {.j = j, .rank = rank, .size = size, .workers = size * threads,
+                             .batch = hybrid ? (uint64_t)threads : 1};
     MPI_Barrier(MPI_COMM_WORLD);
     double t0 = timer_now();
-    run_rank_items(j, hybrid, threads, &counter, parts, stats, rank, size, t0);
+    run_rank_items(j, hybrid, threads, &dispatch, parts, stats, rank, size, t0);
+    if (rank == 0 && (j->schedule == SCHEDULE_DYNAMIC || j->schedule == SCHEDULE_GUIDED))
+        dispatch_serve(&dispatch, true);
     double last_stop = 0;
     for (uint64_t i = 0; i < j->n_items; i++)
         if (stats->items[i].rank == rank && stats->items[i].stop > last_stop)
             last_stop = stats->items[i].stop;
-    if (counted) {
-        MPI_Win_unlock_all(counter.win);
-        MPI_Win_free(&counter.win);
-    }
     if (hybrid)
         openmp_merge_tree(j, parts, threads);
     reduce_across_ranks(j, parts[0], rank, size);

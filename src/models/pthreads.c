@@ -39,7 +39,7 @@ static void *pool_worker(void *arg)
     worker_arg *w = arg;
     pool *p = w->pool;
     atomic_counter_ctx counter = {p->j, p->threads, &p->next};
-    worker_sync sync = {atomic_counter_take, &counter, barrier_wait, &p->barrier};
+    worker_sync sync = {atomic_counter_take, &counter, barrier_wait, &p->barrier, NULL, NULL};
     worker_run_schedule(p->j, p->threads, w->id, &sync, p->parts[w->id], p->stats->items, 0, w->id, p->t0);
     if (pthread_barrier_wait(&p->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
         p->items_done = timer_now();

@@ -63,8 +63,11 @@ void worker_run_schedule(const job *j, int workers, int id, const worker_sync *s
     case SCHEDULE_GUIDED: {
         uint64_t first, count;
         while (sync->take(sync->take_ctx, &first, &count))
-            for (uint64_t i = first; i < first + count; i++)
+            for (uint64_t i = first; i < first + count; i++) {
                 worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
+                if (sync->between_items)
+                    sync->between_items(sync->between_ctx);
+            }
         break;
     }
     case SCHEDULE_BATCH:

@@ -31,6 +31,8 @@ typedef struct worker_sync {
     void *take_ctx;
     round_barrier_fn barrier;
     void *barrier_ctx;
+    void (*between_items)(void *ctx);   /* optional: called after each dynamic or guided item */
+    void *between_ctx;
 } worker_sync;
 
 /* Runs every item that worker `id` of `workers` gets under the job's schedule, into partial, recording
