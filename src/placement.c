@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "mpi_env.h"
+#include "provenance.h"
 #include "xalloc.h"
 
 typedef struct rank_view {
@@ -25,12 +26,7 @@ void placement_assess(int threads, placement *out)
     rank_view mine;
     memset(&mine, 0, sizeof mine);
     gethostname(mine.host, sizeof mine.host - 1);
-    if (sched_getaffinity(0, sizeof mine.cpus, &mine.cpus) != 0) {
-        CPU_ZERO(&mine.cpus);
-        long online = sysconf(_SC_NPROCESSORS_ONLN);
-        for (long c = 0; c < online && c < CPU_SETSIZE; c++)
-            CPU_SET((int)c, &mine.cpus);
-    }
+    process_cpu_set(&mine.cpus);
     mine.threads = threads;
     int size = mpi_env_size();
     rank_view *all = mpi_env_rank() == 0 ? xcalloc((size_t)size, sizeof *all, "placement") : NULL;
@@ -71,8 +67,9 @@ void placement_warn(const placement *p, int threads)
 {
     if (p->single_core_rank >= 0)
         fprintf(stderr,
-                "primes: warning: all %d threads of rank %d are bound to one core (CPU %d); mpirun binds each rank "
-                "to a core for -np <= 2: use --bind-to none (or --map-by slot:PE=%d) and -x OMP_NUM_THREADS\n",
+                "primes: warning: all %d threads of rank %d may only run on one core (CPU %d); under mpirun, which "
+                "binds each rank to a core for -np <= 2, use --bind-to none (or --map-by slot:PE=%d) and -x "
+                "OMP_NUM_THREADS\n",
                 threads, p->single_core_rank, p->single_core_cpu, threads);
     if (p->oversubscribed)
         fprintf(stderr,

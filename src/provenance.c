@@ -2,6 +2,7 @@
 #include "provenance.h"
 
 #include <gmp.h>
+#include <omp.h>
 #include <gsl/gsl_version.h>
 #include <sched.h>
 #include <stdio.h>
@@ -13,16 +14,38 @@
 
 #include "mpi_env.h"
 #include "version.h"
+#include "xalloc.h"
 
 extern char **environ;
+
+void process_cpu_set(cpu_set_t *set)
+{
+    CPU_ZERO(set);
+    int places = omp_get_num_places();
+    for (int p = 0; p < places; p++) {
+        int count = omp_get_place_num_procs(p);
+        int *ids = xcalloc((size_t)(count > 0 ? count : 1), sizeof *ids, "OpenMP place");
+        omp_get_place_proc_ids(p, ids);
+        for (int i = 0; i < count; i++)
+            if (ids[i] >= 0 && ids[i] < CPU_SETSIZE)
+                CPU_SET(ids[i], set);
+        free(ids);
+    }
+    if (CPU_COUNT(set) > 0)
+        return;
+    if (sched_getaffinity(0, sizeof *set, set) != 0) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        for (long c = 0; c < online && c < CPU_SETSIZE; c++)
+            CPU_SET((int)c, set);
+    }
+}
 
 int affinity_cores(char *list, unsigned long size)
 {
     cpu_set_t set;
     if (list && size)
         list[0] = '\0';
-    if (sched_getaffinity(0, sizeof set, &set) != 0)
-        return (int)sysconf(_SC_NPROCESSORS_ONLN);
+    process_cpu_set(&set);
     int count = CPU_COUNT(&set);
     if (list && size) {
         size_t used = 0;

@@ -2,6 +2,8 @@
 #ifndef PRIMES_PROVENANCE_H
 #define PRIMES_PROVENANCE_H
 
+#include <sched.h>
+
 typedef struct provenance {
     char host[64];
     char cpu_model[128];
@@ -22,7 +24,12 @@ void provenance_collect(provenance *p);
 /* Current UTC time as ISO 8601 with milliseconds, "2026-11-23T18:45:39.123Z". */
 void provenance_timestamp(char *buf, unsigned long size);
 
-/* The CPUs of this process's affinity mask: how many, and as a list ("0-3,8"). */
+/* The CPUs this process may run its workers on: the union of the OpenMP places when OpenMP has places
+ * (with OMP_PLACES or OMP_PROC_BIND set, libgomp pins the initial thread to one place at start-up, so the
+ * thread's own mask would say one CPU), else the process's affinity mask. */
+void process_cpu_set(cpu_set_t *set);
+
+/* How many CPUs process_cpu_set holds, and (when list is not NULL) them as a list ("0-3,8"). */
 int affinity_cores(char *list, unsigned long size);
 
 #endif

@@ -46,7 +46,7 @@ MPIRUN=(mpirun --oversubscribe --mca pml ob1 --mca btl self,vader)
 @test "a single-core binding of a hybrid rank is warned about, once" {
     run "${MPIRUN[@]}" -np 2 --bind-to core "$PRIMES" -n 1e6 --model hybrid -t 2 --json
     [ "$status" -eq 0 ]
-    [ "$(grep -c 'threads of rank 0 are bound to one core' <<<"$output")" -eq 1 ]
+    [ "$(grep -c 'threads of rank 0 may only run on one core' <<<"$output")" -eq 1 ]
 }
 
 @test "bad input under mpirun -np 3: every rank exits 2, one message, in seconds" {
