@@ -145,7 +145,10 @@ static void fill_table(text_table *t, const series_result *s)
         table_row(t);
         table_set(t, k++, "%s", c->row->model);
         table_set(t, k++, "%d%s", c->row->workers, c->oversubscribed ? "*" : "");
-        table_set(t, k++, "%dx%d", c->row->ranks, c->row->threads);
+        if (c->row->host_count > 1)
+            table_set(t, k++, "%dx%d/%dn", c->row->ranks, c->row->threads, c->row->host_count);
+        else
+            table_set(t, k++, "%dx%d", c->row->ranks, c->row->threads);
         if (weak)
             table_set(t, k++, "%llu", (unsigned long long)c->row->n);
         if (c->time.count == c->n_runs)
@@ -253,7 +256,7 @@ void analysis_print_table(FILE *out, const analysis *a, const analysis_options *
 
 static const char *const summary_columns[] = {
     "schema", "scaling", "kernel", "method", "from", "n", "schedule", "chunk", "model", "ranks", "threads",
-    "workers", "oversubscribed", "runs", "used", "outliers", "min_s", "median_s", "mean_s", "sd_s", "ci95_s",
+    "nodes", "workers", "oversubscribed", "runs", "used", "outliers", "min_s", "median_s", "mean_s", "sd_s", "ci95_s",
     "work_ratio", "speedup", "speedup_ci95", "speedup_serial", "speedup_serial_ci95", "efficiency",
     "efficiency_ci95", "karp_flatt", "karp_flatt_ci95", "gustafson_alpha", "gustafson_alpha_ci95", "fit_law",
     "fit_serial_fraction", "fit_ci95", "fit_t1_s", "fit_runs", "fit_chi2_dof", "host", "cpu_model", "cores",
@@ -295,7 +298,8 @@ static void csv_row(FILE *f, const series_result *s, const config_result *c)
     csv_text(f, r->schedule, false);
     fprintf(f, "%llu,", (unsigned long long)r->chunk);
     csv_text(f, r->model, false);
-    fprintf(f, "%d,%d,%d,%s,%zu,%zu,%zu,", r->ranks, r->threads, r->workers, c->oversubscribed ? "true" : "false",
+    fprintf(f, "%d,%d,%d,%d,%s,%zu,%zu,%zu,", r->ranks, r->threads, r->host_count, r->workers,
+            c->oversubscribed ? "true" : "false",
             c->n_runs, c->time.count, c->outliers);
     const double values[] = {c->time.min, c->time.median, c->time.mean, c->time.sd, c->time.ci95, c->work_ratio,
                              c->speedup, c->speedup_ci, c->speedup_serial, c->speedup_serial_ci, c->efficiency,

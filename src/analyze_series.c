@@ -52,7 +52,10 @@ static int compare_config(const run_row *a, const run_row *b, scaling_kind scali
         return a->workers < b->workers ? -1 : 1;
     if (a->ranks != b->ranks)
         return a->ranks < b->ranks ? -1 : 1;
-    return (a->threads > b->threads) - (a->threads < b->threads);
+    if (a->threads != b->threads)
+        return a->threads < b->threads ? -1 : 1;
+    /* the same ranks on one node or spread over several are different configurations */
+    return (a->host_count > b->host_count) - (a->host_count < b->host_count);
 }
 
 /* Rows in configuration order; equal configurations in file order (the rows array is in load order). */

@@ -16,10 +16,6 @@ setup_file() {
     CLUSTER_TMP="$(mktemp -d /tmp/primes-cluster3.XXXXXX)"
     chmod 0755 "$CLUSTER_TMP"
     cluster_up_multi "$CLUSTER_TMP/cluster" 3
-    # Open MPI 4.1 picks osc/rdma for MPI windows, which fails over TCP between hosts (MPI_ERR_WIN in
-    # MPI_Win_allocate; open-mpi/ompi#9871, #11466); the nodes here only have TCP. The jobs inherit this.
-    # The last test shows whether primes still needs it.
-    export OMPI_MCA_osc=pt2pt
     export OUT="$CLUSTER_TMP/study"
     local output
     output=$(cd "$CLUSTER_TMP" && PRIMES_WARMUP=0 "$JOBS/submit.sh" --nodes 1,2 --study strong \
@@ -137,14 +133,13 @@ mpirun_ns() {
     done
 }
 
-@test "primes's default (dynamic) schedule across hosts with Open MPI's default one-sided component" {
-    run --separate-stderr env -u OMPI_MCA_osc srun --mpi=pmix --nodes=2 --ntasks=2 --time=1 "$PRIMES" count \
-        -n 1e7 -m mpi --json
-    if [[ "$status" -ne 0 && "$stderr" == *"MPI_Win_allocate"* ]]; then
-        why="KNOWN BUG (src/models/mpi.c): the dynamic schedule's MPI_Win_allocate fails between hosts"
-        skip "$why over TCP with Open MPI's default osc/rdma (MPI_ERR_WIN); the other tests set OMPI_MCA_osc=pt2pt"
-    fi
-    echo "$stderr" >&2
-    [ "$status" -eq 0 ]
-    [ "$(json_get result <<<"$output")" = 664579 ]
+@test "the dynamic and guided schedules across hosts (work requests to rank 0 over TCP)" {
+    for schedule in dynamic guided; do
+        run --separate-stderr srun --mpi=pmix --nodes=2 --ntasks=3 --time=1 "$PRIMES" product -n 3e5 -m mpi \
+            --schedule "$schedule,3000" --json
+        echo "$stderr" >&2
+        [ "$status" -eq 0 ]
+        [ "$(json_get result mod_m61 <<<"$output")" = "$("$PRIMES" product -n 3e5 --json | json_get result mod_m61)" ]
+        [ "$(json_get hosts <<<"$output" | tr ',' '\n' | wc -l)" -eq 2 ]
+    done
 }
