@@ -58,11 +58,6 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     add(f, &n, STR("schema", REPORT_SCHEMA));
     add(f, &n, STR("kernel", j->kernel->name));
     add(f, &n, STR("method", j->kernel->takes_method ? method_name(j->method) : "none"));
-    field workload = STR("workload", j->workload ? j->workload : ""), scale = REAL("scale", j->scale);
-    if (!j->kernel->task_count)
-        workload.kind = scale.kind = FIELD_NULL;
-    add(f, &n, workload);
-    add(f, &n, scale);
     add(f, &n, U64("from", j->from));
     add(f, &n, U64("n", j->n));
     add(f, &n, STR("model", rec->model->name));
@@ -117,6 +112,11 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     add(f, &n, STR("omp_env", p->omp_env));
     add(f, &n, STR("slurm_job_id", p->slurm_job_id));
     add(f, &n, STR("slurm_nodelist", p->slurm_nodelist));
+    field workload = STR("workload", j->workload ? j->workload : ""), scale = REAL("scale", j->scale);
+    if (!j->kernel->task_count)
+        workload.kind = scale.kind = FIELD_NULL;
+    add(f, &n, workload);
+    add(f, &n, scale);
     return n;
 }
 

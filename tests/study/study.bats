@@ -56,8 +56,10 @@ rows() { grep -c '^primes-run/' "$1"; }
     [ -s "$SCRATCH/s/traces/count-sieve-n1000000-omp-1x2-round2.csv" ]
     [[ "$output" == *"warm-up 1/1"* && "$output" == *"round 2/2"* && "$output" == *"study complete"* ]]
     # Round-robin: every configuration's first row comes before any configuration's second.
-    awk -F, 'NR > 1 { key = $2 "|" $5 "|" $6 "|" $7 "|" $8; seen[key]++;
-                      if (seen[key] == 1) last_first = NR; else if (!first_second) first_second = NR }
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+             { key = $col["kernel"] "|" $col["method"] "|" $col["from"] "|" $col["n"] "|" $col["model"] "|" \
+                     $col["ranks"] "|" $col["threads"]
+               seen[key]++; if (seen[key] == 1) last_first = NR; else if (!first_second) first_second = NR }
              END { exit !(last_first < first_second) }' "$SCRATCH/s/runs.csv"
     # The metadata parses and says what ran.
     python3 - "$SCRATCH/s/study.json" <<'PY'
