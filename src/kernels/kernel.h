@@ -58,6 +58,22 @@ typedef struct kernel {
      * place of run_item. NULL when the kernel has no waiting items. */
     double (*item_wait_s)(const job *, const work_item *);
     void (*item_waited)(const job *, const work_item *, void *partial, double waited_s);
+    /* Optional, NULL when absent: letting several workers share the combining (the product's serial tail).
+     * settle: called by each worker on its own partial after its last item and before the partial is
+     *   merged, packed or sent, all workers at once; does the work a merge would otherwise do on one worker
+     *   (product: multiply the worker's pending tree nodes into one number). merge, pack and complete stay
+     *   correct without it.
+     * merge_parts: into how many independent parts the merge of `from` into `into` splits (1: merge it
+     *   whole; the product splits its largest multiplications in 2).
+     * merge_part: computes part `part` of `parts` of that merge into `out` (an init'ed partial), reading
+     *   into and from only, so the parts may run at the same time on different workers; a worker holding
+     *   unpacked copies of into and from computes the same part. `out` packs and unpacks like any partial.
+     * merge_join: folds outs[0 .. parts) into `into`; the result equals merge(into, from), and afterwards
+     *   from is left as merge leaves it (release it). */
+    void (*settle)(const job *, void *partial);
+    unsigned (*merge_parts)(const job *, const void *into, const void *from);
+    void (*merge_part)(const job *, const void *into, const void *from, unsigned part, unsigned parts, void *out);
+    void (*merge_join)(const job *, void *into, void *from, void *const *outs, unsigned parts);
 } kernel;
 
 const kernel *kernel_find(const char *name);

@@ -1,7 +1,10 @@
 /* product.c: the `product` kernel, the exact product of the primes in [from, n) with GMP. Primes are
  * packed into 64-bit words, words into leaves of a few limbs, and leaves multiplied as a product tree: a
  * stack where two entries of the same level become one of the next level, so every multiplication joins
- * numbers of similar size. Summarised as primes, bits, exact decimal digits, low64 and mod 2^61-1. */
+ * numbers of similar size. Summarised as primes, bits, exact decimal digits, low64 and mod 2^61-1.
+ * For models that share the combining between workers (kernel.h): settle collapses a worker's tree on
+ * that worker, and the merge of two large products splits into independent halves,
+ * a * b = a * b_lo + (a * b_hi) << k, joined by one addition. */
 #include <stdio.h> /* before gmp.h: it declares mpz_out_str only then */
 #include <gmp.h>
 #include <inttypes.h>
@@ -11,6 +14,7 @@
 
 #include "kernel.h"
 #include "primes_each.h"
+#include "product_tree.h"
 #include "range_chunk.h"
 #include "verify.h"
 #include "../xalloc.h"
@@ -140,17 +144,123 @@ static void product_complete(const job *j, void *partial)
     product_collapse(partial);
 }
 
-/* Packed form: primes (8 bytes, little endian), then the product's magnitude as little-endian bytes. */
+static void product_settle(const job *j, void *partial)
+{
+    (void)j;
+    product_collapse(partial);
+}
+
+/* Split merges: only for settled partials whose smaller factor is past GMP's FFT threshold (below it a
+ * split costs more than it saves), into the number of slices of the larger factor the model asks for. */
+#define PRODUCT_SPLIT_MIN_LIMBS 8192
+#define PRODUCT_SPLIT_MAX_PARTS 64
+
+static bool settled(const product_partial *p)
+{
+    return p->depth == 1 && p->word == 1 && p->leaf_len == 0;
+}
+
+/* The factor that is sliced (the larger, `from` on a tie) and the other one. */
+static void split_operands(const product_partial *into, const product_partial *from, const __mpz_struct **sliced,
+                           const __mpz_struct **whole)
+{
+    const __mpz_struct *a = into->stack[0].value, *b = from->stack[0].value;
+    bool slice_b = mpz_size(b) >= mpz_size(a);
+    *sliced = slice_b ? b : a;
+    *whole = slice_b ? a : b;
+}
+
+/* Slice `part` of `parts`: limbs [*first, *first + *count) of a factor of `limbs` limbs. */
+static void slice_bounds(size_t limbs, unsigned part, unsigned parts, size_t *first, size_t *count)
+{
+    *first = limbs * part / parts;
+    *count = limbs * (part + 1) / parts - *first;
+}
+
+static unsigned product_merge_parts(const job *j, const void *into_partial, const void *from_partial)
+{
+    (void)j;
+    const product_partial *into = into_partial, *from = from_partial;
+    if (!settled(into) || !settled(from))
+        return 1;
+    size_t a = mpz_size(into->stack[0].value), b = mpz_size(from->stack[0].value);
+    return (a < b ? a : b) >= PRODUCT_SPLIT_MIN_LIMBS ? 2 : 1;
+}
+
+static void product_merge_part(const job *j, const void *into_partial, const void *from_partial, unsigned part,
+                               unsigned parts, void *out_partial)
+{
+    (void)j;
+    const product_partial *into = into_partial, *from = from_partial;
+    product_partial *out = out_partial;
+    const __mpz_struct *sliced, *whole;
+    split_operands(into, from, &sliced, &whole);
+    size_t first, count;
+    slice_bounds(mpz_size(sliced), part, parts, &first, &count);
+    mpz_t slice, value;
+    mpz_roinit_n(slice, mpz_limbs_read(sliced) + first, (mp_size_t)count); /* a view: no copy */
+    mpz_init(value);
+    mpz_mul(value, whole, slice);
+    tree_push(out, value, 0);
+    mpz_clear(value);
+}
+
+static void product_merge_join(const job *j, void *into_partial, void *from_partial, void *const *outs,
+                               unsigned parts)
+{
+    (void)j;
+    product_partial *into = into_partial, *from = from_partial;
+    const __mpz_struct *sliced, *whole;
+    split_operands(into, from, &sliced, &whole);
+    size_t total = mpz_size(sliced) + mpz_size(whole);
+    /* the sum is built in part 0's number, which already holds the lowest limbs */
+    product_partial *low = outs[0];
+    product_collapse(low);
+    __mpz_struct *sum = low->stack[0].value;
+    size_t have = mpz_size(sum);
+    mp_limb_t *rp = mpz_limbs_modify(sum, (mp_size_t)total);
+    for (size_t i = have; i < total; i++)
+        rp[i] = 0;
+    for (unsigned part = 1; part < parts; part++) {
+        product_partial *o = outs[part];
+        product_collapse(o);
+        size_t first, count, on = mpz_size(o->stack[0].value);
+        slice_bounds(mpz_size(sliced), part, parts, &first, &count);
+        if (on > 0)
+            mpn_add(rp + first, rp + first, (mp_size_t)(total - first), mpz_limbs_read(o->stack[0].value),
+                    (mp_size_t)on);
+    }
+    mpz_limbs_finish(sum, (mp_size_t)total);
+    mpz_swap(into->stack[0].value, sum);
+    into->primes += from->primes;
+}
+
+/* Packed form: primes (8 bytes, little endian), then the product's magnitude as little-endian bytes.
+ * On little-endian hosts with 64-bit limbs those bytes are the limbs themselves: one memcpy each way
+ * (mpz_export/import by bytes is several times slower, and under fork and MPI it is on the serial path). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && GMP_LIMB_BITS == 64 && GMP_NAIL_BITS == 0
+#define PRODUCT_LIMBS_ARE_BYTES 1
+#else
+#define PRODUCT_LIMBS_ARE_BYTES 0
+#endif
+
 static size_t product_pack(const void *partial, void **buf)
 {
     product_partial *p = (product_partial *)partial;
     product_collapse(p);
-    size_t magnitude = (mpz_sizeinbase(p->stack[0].value, 2) + 7) / 8;
+    const __mpz_struct *x = p->stack[0].value;
+    size_t magnitude = mpz_sgn(x) ? (mpz_sizeinbase(x, 2) + 7) / 8 : 0;
     unsigned char *out = xmalloc(8 + magnitude + 1, "packed product");
     for (int i = 0; i < 8; i++)
         out[i] = (unsigned char)(p->primes >> (8 * i));
     size_t written = 0;
-    mpz_export(out + 8, &written, -1, 1, -1, 0, p->stack[0].value);
+    if (PRODUCT_LIMBS_ARE_BYTES) {
+        if (magnitude)
+            memcpy(out + 8, mpz_limbs_read(x), magnitude);
+        written = magnitude;
+    } else {
+        mpz_export(out + 8, &written, -1, 1, -1, 0, x);
+    }
     *buf = out;
     return 8 + written;
 }
@@ -168,7 +278,16 @@ static bool product_unpack(const job *j, void *partial, const void *buf, size_t 
     p->primes = primes;
     mpz_t value;
     mpz_init(value);
-    mpz_import(value, len - 8, -1, 1, -1, 0, in + 8);
+    size_t bytes = len - 8;
+    if (PRODUCT_LIMBS_ARE_BYTES && bytes > 0) {
+        size_t limbs = (bytes + 7) / 8;
+        mp_limb_t *rp = mpz_limbs_write(value, (mp_size_t)limbs);
+        rp[limbs - 1] = 0;
+        memcpy(rp, in + 8, bytes);
+        mpz_limbs_finish(value, (mp_size_t)limbs);
+    } else {
+        mpz_import(value, bytes, -1, 1, -1, 0, in + 8);
+    }
     tree_push(p, value, 0);
     mpz_clear(value);
     return true;
@@ -282,6 +401,33 @@ static void product_release(void *partial)
     memset(p, 0, sizeof *p);
 }
 
+/* The accumulator alone, for other kernels (product_tree.h). */
+product_tree *product_tree_new(void)
+{
+    product_tree *tree = xmalloc(sizeof *tree, "product tree");
+    product_init(NULL, tree);
+    return tree;
+}
+
+void product_tree_add(void *tree, uint64_t prime)
+{
+    product_add_prime(tree, prime);
+}
+
+const __mpz_struct *product_tree_value(product_tree *tree)
+{
+    product_collapse(tree);
+    return tree->stack[0].value;
+}
+
+void product_tree_free(product_tree *tree)
+{
+    if (tree) {
+        product_release(tree);
+        free(tree);
+    }
+}
+
 const kernel kernel_product = {
     .name = "product",
     .summary = "the exact product of the primes in [from, n) (GMP)",
@@ -300,4 +446,8 @@ const kernel kernel_product = {
     .finish = product_finish,
     .write_output = product_write_output,
     .release = product_release,
+    .settle = product_settle,
+    .merge_parts = product_merge_parts,
+    .merge_part = product_merge_part,
+    .merge_join = product_merge_join,
 };

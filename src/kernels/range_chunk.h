@@ -16,7 +16,8 @@
 uint64_t range_chunk(const job *j, uint64_t min_chunk, unsigned items);
 
 /* The count kernel's items: 64 for the sieve (each item pays a set-up per sieving prime, so few large
- * items), 256 for the division methods (whose cost grows along the range: more items balance better). */
+ * items, and fewer still far out, where each is at least ~1000 pi(sqrt(n)) wide), 256 for the division
+ * methods (whose cost grows along the range: more items balance better). */
 uint64_t range_count_chunk(const job *j);
 
 /* The product kernel's items: 256 of them (a product item costs far more than its set-up). */

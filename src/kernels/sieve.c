@@ -1,6 +1,19 @@
 /* sieve.c: the segmented mod-30 wheel sieve. Owns the sieving-prime list, the pre-sieve patterns for the
- * primes 7..97, the per-prime crossing loop (8 crossings per period, unrolled) and the segment walk.
- * Nothing here knows what the primes are used for: a visitor gets each finished segment. */
+ * primes 7..97 and three crossing-off loops, one per size of sieving prime (as primesieve does):
+ *   small  (p <= 16 Ki):      whole periods of 8 crossings, unrolled, over 32 KiB (L1) chunks of the
+ *                             segment; the last, partial period of a chunk is crossed in full and spills
+ *                             into the next chunk or into padding, so the loop has no tail and no test per
+ *                             crossing (a segment starts by crossing each prime's previous period again,
+ *                             for what spilled past the last one);
+ *   medium (p <= segment):    over the whole segment: the rest of the current period one tested crossing
+ *                             at a time, then whole periods untested, then the partial period tested; the
+ *                             code is specialised per residue class (constant masks and carries) and the
+ *                             primes are kept in lists by wheel position, so the entry jump predicts;
+ *   big    (the rest):        buckets: each prime waits in the list of the segment its next multiple
+ *                             falls into, so a segment touches only the primes that cross it.
+ * Segments are 128 KiB to 1 MiB (L2) by sqrt(hi); a sieving prime joins when the segment reaching p*p
+ * comes up. Nothing here knows what the primes are used for: a visitor gets each finished segment.
+ * Measurements and the choices they led to: docs/performance.md. */
 #include "sieve.h"
 
 #include <stdbool.h>
@@ -13,6 +26,9 @@ const uint8_t sieve_wheel_residue[8] = {1, 7, 11, 13, 17, 19, 23, 29};
 
 /* Gap from residue k to residue k+1 (the last one wraps to 31 = 30 + 1). */
 static const uint8_t wheel_gap[8] = {6, 4, 2, 4, 2, 4, 6, 2};
+/* residue[k] - 1: crossing k of a period lies q * wheel_offset[k] + wheel_carry[class][k] bytes after
+ * crossing 0 (p = 30q + r). */
+static const uint8_t wheel_offset[8] = {0, 6, 10, 12, 16, 18, 22, 28};
 
 /* For p = 30q + r with r the class's residue: the multiple p * (30j + R[k]) is the number
  * 30 * (p*j + q*R[k] + wheel_carry[class][k]) + R[wheel_bit[class][k]], where wheel_carry = floor(r*R[k]/30)
@@ -31,14 +47,19 @@ static const uint8_t wheel_bit[8][8] = {
 static const int8_t wheel_index_of[30] = {
     -1, 0, -1, -1, -1, -1, -1, 1, -1, -1, -1, 2, -1, 3, -1, -1, -1, 4, -1, 5, -1, -1, -1, 6, -1, -1, -1, -1, -1, 7,
 };
+/* From n mod 30 to the next number on the wheel (n itself when it is on it). */
+static const uint8_t wheel_advance[30] = {
+    1, 0, 5, 4, 3, 2, 1, 0, 3, 2, 1, 0, 1, 0, 3, 2, 1, 0, 1, 0, 3, 2, 1, 0, 5, 4, 3, 2, 1, 0,
+};
+
+/* The bit crossing k of a prime of class c clears, and the byte step from crossing k to k + 1 (from
+ * crossing 7 to crossing 0 of the next period: 2q + r - carry[7]) beyond q * wheel_gap[k]. */
+#define CROSS_MASK(c, k) ((uint8_t)~(1u << wheel_bit[c][k]))
+#define STEP_CARRY(c, k) \
+    ((uint32_t)((k) < 7 ? wheel_carry[c][(k) + 1] - wheel_carry[c][k] : sieve_wheel_residue[c] - wheel_carry[c][7]))
 
 /* The primes removed by pre-sieving, in groups whose patterns repeat every product-of-group bytes. */
 #define PRESIEVE_LAST_PRIME 97u
-
-/* Sieving primes up to this bound are kept in a list; a narrower range than SIEVE_NARROW_BYTES whose
- * sqrt(hi) lies beyond both the bound and the list streams its sieving primes instead. */
-#define SIEVE_STORED_ROOT (1u << 26)
-#define SIEVE_NARROW_BYTES (1u << 20)
 static const uint16_t presieve_groups[][3] = {
     {7, 11, 13}, {17, 19, 23}, {29, 31, 1}, {37, 41, 1}, {43, 47, 1},
     {53, 59, 1}, {61, 67, 1},  {71, 73, 1}, {79, 83, 1}, {89, 97, 1},
@@ -47,26 +68,81 @@ static const uint16_t presieve_groups[][3] = {
 static const uint8_t presieve_primes[] = {7,  11, 13, 17, 19, 23, 29, 31, 37, 41, 43,
                                           47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97};
 
-/* Per-class constants of the unrolled crossing loop. */
-typedef struct wheel_class {
-    uint8_t mask[8];   /* clears the bit that crossing k lands on */
-    uint8_t carry[8];  /* wheel_carry of the class */
-    uint8_t step_carry[8]; /* byte step from crossing k to k+1 is q * wheel_gap[k] + step_carry[k] */
-} wheel_class;
+/* Sieving primes up to this bound are kept in a list; a narrower range than SIEVE_NARROW_BYTES whose
+ * sqrt(hi) lies beyond both the bound and the list streams its sieving primes instead. */
+#define SIEVE_STORED_ROOT (1u << 26)
+#define SIEVE_NARROW_BYTES (1u << 23)
+
+/* Tuning (bytes of sieve; one byte holds 30 numbers). Measured on Zen 5 (L1d 48 KiB, L2 1 MiB); see
+ * docs/performance.md. The environment variables exist for benchmarks and are read once per scratch. */
+#define CHUNK_BYTES (32u * 1024)          /* small primes cross off one L1-sized chunk at a time */
+#define SMALL_MAX_DEFAULT (CHUNK_BYTES / 2) /* p up to here is small: >= 2 periods per chunk */
+#define MEDIUM_FACTOR_DEFAULT 1u            /* p up to segment * this is medium, beyond it big */
+#define SEGMENT_MIN (1u << 12)
+#define SEGMENT_MAX (1u << 22)
+
+/* A small prime: q = p / 30 (its class is the list it is in) and the byte where its current period
+ * (crossing 0) starts, relative to the current chunk; may be negative (the period began before). */
+typedef struct small_prime {
+    uint32_t q;
+    int32_t b;
+} small_prime;
+
+/* A medium prime: q and (b << 3 | k): its next crossing is crossing k of a period, at byte b of the
+ * current segment. */
+typedef struct medium_prime {
+    uint32_t q;
+    uint32_t bk;
+} medium_prime;
+
+/* A big prime in a bucket: (q << 3 | class) and (b << 3 | k), b relative to the bucket's segment. */
+typedef struct bucket_entry {
+    uint32_t qc;
+    uint32_t bk;
+} bucket_entry;
+
+#define BUCKET_ENTRIES 1023u
+typedef struct bucket {
+    struct bucket *next;
+    uint32_t count;
+    bucket_entry entry[BUCKET_ENTRIES];
+} bucket;
+
+/* Blocks of buckets are allocated in slabs and never freed before the scratch. */
+#define BUCKETS_PER_SLAB 64u
+typedef struct bucket_slab {
+    struct bucket_slab *next;
+    bucket bucket[BUCKETS_PER_SLAB];
+} bucket_slab;
+
+typedef struct prime_list {
+    void *v;
+    size_t n, cap;
+} prime_list;
 
 struct sieve_scratch {
     uint32_t *primes;       /* every prime from 7 up to primes_limit, ascending */
     size_t n_primes, cap_primes;
     uint64_t primes_limit;
-    uint32_t *offset;       /* per sieving prime > 97: next crossing, bytes from the current segment */
-    uint8_t *wheel_pos;     /* per sieving prime > 97: which of its 8 crossings comes next */
-    size_t cap_state;
-    uint8_t *segment;
-    size_t segment_cap;
+    uint8_t *buffer;        /* pad + segment + pad */
+    size_t buffer_cap, pad;
     uint8_t *pattern[PRESIEVE_GROUP_COUNT]; /* each pattern stored twice over, for wrap-free windows */
     uint32_t period[PRESIEVE_GROUP_COUNT];
-    wheel_class classes[8];
+    prime_list small[8];    /* the active small primes, by residue class */
+    /* the active medium primes by generation, class and wheel position of the next crossing: a segment
+     * reads generation medium_gen and files each prime under its new position in the other one, so the
+     * primes of one list all enter the crossing loop at the same place (a predictable jump) */
+    prime_list medium[2][8][8];
+    unsigned medium_gen;
+    bucket **ring;          /* ring[i & ring_mask]: the big primes whose next crossing is in segment i */
+    size_t ring_size;
+    bucket *free_buckets;
+    bucket_slab *slabs;
     size_t segment_override;  /* PRIMES_SEGMENT_KIB, for benchmarks; 0: choose by the range */
+    size_t small_max;         /* PRIMES_SIEVE_SMALL_MAX */
+    size_t chunk_bytes;       /* PRIMES_SIEVE_CHUNK_KIB */
+    unsigned medium_factor;   /* PRIMES_SIEVE_MEDIUM_FACTOR */
+    uint8_t big_mask[64], big_carry[64]; /* per (class, position): mask and step carry of big primes */
     struct sieve_scratch *inner; /* sieves the sieving primes themselves beyond 2^16 */
 };
 
@@ -78,6 +154,15 @@ uint64_t isqrt_u64(uint64_t x)
     while (r < 0xFFFFFFFFu && (r + 1) * (r + 1) <= x)
         r++;
     return r;
+}
+
+static void *list_append(prime_list *l, size_t size)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 256;
+        l->v = xrealloc(l->v, l->cap * size, "sieving primes");
+    }
+    return (char *)l->v + size * l->n++;
 }
 
 static void append_prime(sieve_scratch *s, uint32_t prime)
@@ -107,20 +192,22 @@ static sieve_scratch *inner_sieve(sieve_scratch *s)
     return s->inner;
 }
 
-/* Makes the list hold every prime from 7 up to limit (at most 2^32 - 1): those below 2^16 by trial
- * division, the rest by this same sieve on an inner scratch (whose own list never needs more than 2^16). */
+/* Makes the list hold every prime from 7 up to limit (at most 2^32 - 1): those below 2^16 by a plain
+ * sieve of the odd numbers, the rest by this same sieve on an inner scratch (whose own list never needs
+ * more than 2^16). */
 static void sieving_primes_extend(sieve_scratch *s, uint64_t limit)
 {
     if (limit > 0xFFFFFFFFu)
         limit = 0xFFFFFFFFu;
     if (s->primes_limit == 0) {
-        for (uint32_t v = 7; v < 65536; v += 2) {
-            bool prime = v % 3 != 0 && v % 5 != 0;
-            for (uint32_t d = 7; d * d <= v && prime; d += 2)
-                prime = v % d != 0;
-            if (prime)
-                append_prime(s, v);
-        }
+        uint8_t odd[32768] = {0};  /* odd[i]: 2i + 1 is composite */
+        for (uint32_t i = 1; i < 128; i++)
+            if (!odd[i])
+                for (uint32_t m = 2 * i * (i + 1); m < 32768; m += 2 * i + 1)
+                    odd[m] = 1;
+        for (uint32_t i = 3; i < 32768; i++)
+            if (!odd[i])
+                append_prime(s, 2 * i + 1);
         s->primes_limit = 65535;
     }
     if (limit > s->primes_limit) {
@@ -129,6 +216,8 @@ static void sieving_primes_extend(sieve_scratch *s, uint64_t limit)
     }
 }
 
+/* Each pattern: bit k of byte b clear when 30b + residue[k] is a multiple of a prime of the group,
+ * crossed off multiple by multiple (odd multiples only: the wheel holds no even number). */
 static void presieve_build(sieve_scratch *s)
 {
     for (size_t g = 0; g < PRESIEVE_GROUP_COUNT; g++) {
@@ -136,38 +225,57 @@ static void presieve_build(sieve_scratch *s)
         for (int k = 0; k < 3; k++)
             period *= presieve_groups[g][k];
         uint8_t *pat = xmalloc(2 * (size_t)period, "pre-sieve pattern");
-        for (uint32_t b = 0; b < period; b++) {
-            uint8_t bits = 0xFF;
-            for (int k = 0; k < 8; k++) {
-                uint64_t v = 30 * (uint64_t)b + sieve_wheel_residue[k];
-                for (int i = 0; i < 3; i++)
-                    if (presieve_groups[g][i] > 1 && v % presieve_groups[g][i] == 0)
-                        bits &= (uint8_t)~(1u << k);
+        memset(pat, 0xFF, period);
+        for (int i = 0; i < 3; i++) {
+            uint32_t p = presieve_groups[g][i];
+            if (p == 1)
+                continue;
+            for (uint32_t v = p; v < 30 * period; v += 2 * p) {
+                int k = wheel_index_of[v % 30];
+                if (k >= 0)
+                    pat[v / 30] &= (uint8_t)~(1u << k);
             }
-            pat[b] = pat[b + period] = bits;
         }
+        memcpy(pat + period, pat, period);
         s->pattern[g] = pat;
         s->period[g] = period;
     }
+}
+
+static size_t env_size(const char *name, size_t lo, size_t hi)
+{
+    const char *v = getenv(name);
+    if (!v)
+        return 0;
+    long x = atol(v);
+    return x >= (long)lo && x <= (long)hi ? (size_t)x : 0;
 }
 
 sieve_scratch *sieve_scratch_new(void)
 {
     sieve_scratch *s = xcalloc(1, sizeof *s, "sieve state");
     presieve_build(s);
-    const char *kib = getenv("PRIMES_SEGMENT_KIB");
-    if (kib && atol(kib) > 0 && atol(kib) <= 65536)
-        s->segment_override = (size_t)atol(kib) * 1024;
-    for (int c = 0; c < 8; c++) {
-        wheel_class *w = &s->classes[c];
-        for (int k = 0; k < 8; k++) {
-            w->mask[k] = (uint8_t)~(1u << wheel_bit[c][k]);
-            w->carry[k] = wheel_carry[c][k];
-            /* from crossing 7 of one period to crossing 0 of the next: 2q + r - carry[7] */
-            w->step_carry[k] = (uint8_t)(k < 7 ? wheel_carry[c][k + 1] - wheel_carry[c][k]
-                                               : sieve_wheel_residue[c] - wheel_carry[c][7]);
-        }
+    size_t kib = env_size("PRIMES_SEGMENT_KIB", 4, SEGMENT_MAX / 1024);
+    if (kib) {
+        size_t bytes = SEGMENT_MIN;
+        while (2 * bytes <= kib * 1024)
+            bytes *= 2;
+        s->segment_override = bytes;
     }
+    s->chunk_bytes = env_size("PRIMES_SIEVE_CHUNK_KIB", 4, 1024) * 1024;
+    if (!s->chunk_bytes)
+        s->chunk_bytes = CHUNK_BYTES;
+    s->small_max = env_size("PRIMES_SIEVE_SMALL_MAX", 97, 1u << 20);
+    if (!s->small_max)
+        s->small_max = SMALL_MAX_DEFAULT;
+    s->medium_factor = (unsigned)env_size("PRIMES_SIEVE_MEDIUM_FACTOR", 1, 64);
+    if (!s->medium_factor)
+        s->medium_factor = MEDIUM_FACTOR_DEFAULT;
+    for (int c = 0; c < 8; c++)
+        for (int k = 0; k < 8; k++) {
+            s->big_mask[c * 8 + k] = CROSS_MASK(c, k);
+            s->big_carry[c * 8 + k] = (uint8_t)STEP_CARRY(c, k);
+        }
     return s;
 }
 
@@ -177,10 +285,21 @@ void sieve_scratch_free(sieve_scratch *s)
         return;
     for (size_t g = 0; g < PRESIEVE_GROUP_COUNT; g++)
         free(s->pattern[g]);
+    for (int c = 0; c < 8; c++) {
+        free(s->small[c].v);
+        for (int k = 0; k < 8; k++) {
+            free(s->medium[0][c][k].v);
+            free(s->medium[1][c][k].v);
+        }
+    }
+    while (s->slabs) {
+        bucket_slab *next = s->slabs->next;
+        free(s->slabs);
+        s->slabs = next;
+    }
+    free(s->ring);
     free(s->primes);
-    free(s->offset);
-    free(s->wheel_pos);
-    free(s->segment);
+    free(s->buffer);
     sieve_scratch_free(s->inner);
     free(s);
 }
@@ -195,108 +314,284 @@ unsigned sieve_wheel_primes(uint64_t lo, uint64_t hi, uint64_t out[3])
     return n;
 }
 
-/* Fills the segment with the product of the pre-sieve patterns, starting at wheel byte base. */
-static void presieve_segment(const sieve_scratch *s, uint8_t *seg, size_t nbytes, uint64_t base)
+/* Fills the segment with the AND of the pre-sieve patterns, starting at wheel byte base: one pass, in
+ * runs during which no pattern window wraps (each pattern is stored twice over). */
+static void presieve_segment(const sieve_scratch *s, uint8_t *restrict seg, size_t nbytes, uint64_t base)
 {
-    for (size_t g = 0; g < PRESIEVE_GROUP_COUNT; g++) {
-        const uint8_t *window = s->pattern[g] + base % s->period[g];
-        size_t period = s->period[g];
-        for (size_t pos = 0; pos < nbytes; pos += period) {
-            size_t len = nbytes - pos < period ? nbytes - pos : period;
-            uint8_t *dst = seg + pos;
-            if (g == 0)
-                memcpy(dst, window, len);
-            else
-                for (size_t i = 0; i < len; i++)
-                    dst[i] &= window[i];
-        }
+    size_t off[PRESIEVE_GROUP_COUNT];
+    for (size_t g = 0; g < PRESIEVE_GROUP_COUNT; g++)
+        off[g] = (size_t)(base % s->period[g]);
+    for (size_t pos = 0; pos < nbytes;) {
+        size_t len = nbytes - pos;
+        for (size_t g = 0; g < PRESIEVE_GROUP_COUNT; g++)
+            if (2 * s->period[g] - off[g] < len)
+                len = 2 * s->period[g] - off[g];
+        const uint8_t *restrict w0 = s->pattern[0] + off[0], *restrict w1 = s->pattern[1] + off[1],
+                                *restrict w2 = s->pattern[2] + off[2], *restrict w3 = s->pattern[3] + off[3],
+                                *restrict w4 = s->pattern[4] + off[4], *restrict w5 = s->pattern[5] + off[5],
+                                *restrict w6 = s->pattern[6] + off[6], *restrict w7 = s->pattern[7] + off[7],
+                                *restrict w8 = s->pattern[8] + off[8], *restrict w9 = s->pattern[9] + off[9];
+        uint8_t *restrict dst = seg + pos;
+        for (size_t i = 0; i < len; i++)
+            dst[i] = (uint8_t)(w0[i] & w1[i] & w2[i] & w3[i] & w4[i] & w5[i] & w6[i] & w7[i] & w8[i] & w9[i]);
+        pos += len;
+        for (size_t g = 0; g < PRESIEVE_GROUP_COUNT; g++)
+            off[g] = (off[g] + len) % s->period[g];
     }
 }
 
-/* Crosses off the multiples of every sieving prime > 97 that fall into this segment, and carries each
- * prime's next crossing into the next segment. */
-static void cross_off_segment(sieve_scratch *s, uint8_t *seg, size_t nbytes, size_t first, size_t end)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* Every period of every small prime of class c that starts before byte n of the chunk: 8 crossings
+ * each, unrolled, with no test between them (a period that reaches past n writes into the next chunk or
+ * the padding: the same composites, crossed again or ignored). */
+static ALWAYS_INLINE void small_cross(uint8_t *seg, int32_t n32, small_prime *sp, size_t count, const int c)
 {
-    for (size_t t = first; t < end; t++) {
-        uint64_t b = s->offset[t];
-        if (b >= nbytes) {
-            if (s->offset[t] != UINT32_MAX)
-                s->offset[t] = (uint32_t)(b - nbytes);
+    const uint32_t r = sieve_wheel_residue[c];
+    const int64_t n = n32;
+    for (size_t i = 0; i < count; i++) {
+        const uint64_t q = sp[i].q;
+        const int64_t p = (int64_t)(30 * q + r);
+        const uint64_t o1 = q * 6 + wheel_carry[c][1], o2 = q * 10 + wheel_carry[c][2], o3 = q * 12 + wheel_carry[c][3],
+                       o4 = q * 16 + wheel_carry[c][4], o5 = q * 18 + wheel_carry[c][5], o6 = q * 22 + wheel_carry[c][6],
+                       o7 = q * 28 + wheel_carry[c][7];
+        int64_t b = sp[i].b;
+        for (; b < n; b += p) {
+            uint8_t *x = seg + b;
+            x[0] &= CROSS_MASK(c, 0);
+            x[o1] &= CROSS_MASK(c, 1);
+            x[o2] &= CROSS_MASK(c, 2);
+            x[o3] &= CROSS_MASK(c, 3);
+            x[o4] &= CROSS_MASK(c, 4);
+            x[o5] &= CROSS_MASK(c, 5);
+            x[o6] &= CROSS_MASK(c, 6);
+            x[o7] &= CROSS_MASK(c, 7);
+        }
+        sp[i].b = (int32_t)(b - n);
+    }
+}
+
+/* At a segment's start: the period before each small prime's current one again, whose crossings past
+ * the previous segment's end went into its padding. */
+static ALWAYS_INLINE void small_head(uint8_t *seg, const small_prime *sp, size_t count, const int c)
+{
+    const uint32_t r = sieve_wheel_residue[c];
+    for (size_t i = 0; i < count; i++) {
+        const uint32_t q = sp[i].q;
+        uint8_t *x = seg + sp[i].b - (int32_t)(30 * q + r);
+        x[0] &= CROSS_MASK(c, 0);
+        x[q * 6 + wheel_carry[c][1]] &= CROSS_MASK(c, 1);
+        x[q * 10 + wheel_carry[c][2]] &= CROSS_MASK(c, 2);
+        x[q * 12 + wheel_carry[c][3]] &= CROSS_MASK(c, 3);
+        x[q * 16 + wheel_carry[c][4]] &= CROSS_MASK(c, 4);
+        x[q * 18 + wheel_carry[c][5]] &= CROSS_MASK(c, 5);
+        x[q * 22 + wheel_carry[c][6]] &= CROSS_MASK(c, 6);
+        x[q * 28 + wheel_carry[c][7]] &= CROSS_MASK(c, 7);
+    }
+}
+
+/* Every crossing of every medium prime of class c inside [0, n): from the prime's wheel position to the
+ * end of its period one tested crossing at a time, then whole periods of 8 untested crossings while the
+ * period fits, then tested crossings up to n. Steps, offsets and masks are constants of the class. */
+static ALWAYS_INLINE void medium_file(prime_list *out, uint32_t q, uint64_t b, unsigned k)
+{
+    prime_list *o = &out[k];
+    if (o->n == o->cap) {
+        o->cap = o->cap ? 2 * o->cap : 256;
+        o->v = xrealloc(o->v, o->cap * sizeof(medium_prime), "sieving primes");
+    }
+    ((medium_prime *)o->v)[o->n++] = (medium_prime){q, (uint32_t)(b << 3) | k};
+}
+
+static ALWAYS_INLINE void medium_cross(uint8_t *seg, uint32_t n32, const medium_prime *mp, size_t count,
+                                       prime_list *out, const int c)
+{
+    const uint64_t n = n32;
+    const uint32_t r = sieve_wheel_residue[c];
+    for (size_t i = 0; i < count; i++) {
+        const uint64_t q = mp[i].q;
+        uint64_t b = mp[i].bk >> 3;
+        unsigned k = mp[i].bk & 7;
+        if (b >= n) {
+            medium_file(out, (uint32_t)q, b - n, k);
             continue;
         }
-        uint32_t p = s->primes[t];
-        uint64_t q = p / 30;
-        const wheel_class *w = &s->classes[wheel_index_of[p % 30]];
-        unsigned k = s->wheel_pos[t];
-        while (k != 0 && b < nbytes) {
-            seg[b] &= w->mask[k];
-            b += q * wheel_gap[k] + w->step_carry[k];
-            k = (k + 1) & 7;
+        const uint64_t s0 = q * 6 + STEP_CARRY(c, 0), s1 = q * 4 + STEP_CARRY(c, 1), s2 = q * 2 + STEP_CARRY(c, 2), s3 = q * 4 + STEP_CARRY(c, 3),
+                       s4 = q * 2 + STEP_CARRY(c, 4), s5 = q * 4 + STEP_CARRY(c, 5), s6 = q * 6 + STEP_CARRY(c, 6),
+                       s7 = q * 2 + STEP_CARRY(c, 7);
+#define MEDIUM_TESTED(j)                                                                                    \
+    if (b >= n) {                                                                                           \
+        k = j;                                                                                              \
+        goto done;                                                                                          \
+    }                                                                                                       \
+    seg[b] &= CROSS_MASK(c, j);                                                                             \
+    b += s##j;
+        switch (k) {
+        case 1: goto h1;
+        case 2: goto h2;
+        case 3: goto h3;
+        case 4: goto h4;
+        case 5: goto h5;
+        case 6: goto h6;
+        case 7: goto h7;
+        default: goto whole;
         }
-        if (k == 0) {
-            /* whole periods: the 8 crossings of p * (30j + R[k]) at fixed distances, p bytes apart */
-            const uint64_t o1 = q * 6 + w->carry[1], o2 = q * 10 + w->carry[2], o3 = q * 12 + w->carry[3],
-                           o4 = q * 16 + w->carry[4], o5 = q * 18 + w->carry[5], o6 = q * 22 + w->carry[6],
-                           o7 = q * 28 + w->carry[7];
-            if (nbytes > o7) {
-                const uint8_t m0 = w->mask[0], m1 = w->mask[1], m2 = w->mask[2], m3 = w->mask[3],
-                              m4 = w->mask[4], m5 = w->mask[5], m6 = w->mask[6], m7 = w->mask[7];
-                for (uint64_t limit = nbytes - o7; b < limit; b += p) {
+    h1: MEDIUM_TESTED(1)
+    h2: MEDIUM_TESTED(2)
+    h3: MEDIUM_TESTED(3)
+    h4: MEDIUM_TESTED(4)
+    h5: MEDIUM_TESTED(5)
+    h6: MEDIUM_TESTED(6)
+    h7: MEDIUM_TESTED(7)
+    whole: {
+            const uint64_t p = 30 * q + r, o7 = q * 28 + wheel_carry[c][7];
+            if (n > o7)
+                for (const uint64_t limit = n - o7; b < limit; b += p) {
                     uint8_t *x = seg + b;
-                    x[0] &= m0;
-                    x[o1] &= m1;
-                    x[o2] &= m2;
-                    x[o3] &= m3;
-                    x[o4] &= m4;
-                    x[o5] &= m5;
-                    x[o6] &= m6;
-                    x[o7] &= m7;
+                    x[0] &= CROSS_MASK(c, 0);
+                    x[q * 6 + wheel_carry[c][1]] &= CROSS_MASK(c, 1);
+                    x[q * 10 + wheel_carry[c][2]] &= CROSS_MASK(c, 2);
+                    x[q * 12 + wheel_carry[c][3]] &= CROSS_MASK(c, 3);
+                    x[q * 16 + wheel_carry[c][4]] &= CROSS_MASK(c, 4);
+                    x[q * 18 + wheel_carry[c][5]] &= CROSS_MASK(c, 5);
+                    x[q * 22 + wheel_carry[c][6]] &= CROSS_MASK(c, 6);
+                    x[o7] &= CROSS_MASK(c, 7);
                 }
-            }
-            while (b < nbytes) {
-                seg[b] &= w->mask[k];
-                b += q * wheel_gap[k] + w->step_carry[k];
-                k = (k + 1) & 7;
-            }
         }
-        s->offset[t] = (uint32_t)(b - nbytes);
-        s->wheel_pos[t] = (uint8_t)k;
+        MEDIUM_TESTED(0)
+        MEDIUM_TESTED(1)
+        MEDIUM_TESTED(2)
+        MEDIUM_TESTED(3)
+        MEDIUM_TESTED(4)
+        MEDIUM_TESTED(5)
+        MEDIUM_TESTED(6)
+        k = 7; /* crossing 7 of this period lies at or past n */
+#undef MEDIUM_TESTED
+    done:
+        medium_file(out, (uint32_t)q, b - n, k);
     }
 }
 
-/* The first crossing of p inside [lo, ...): the smallest p*m >= max(p*p, lo) with m on the wheel, as a
- * byte offset from first_byte (clamped to UINT32_MAX: never reached) and its wheel position. */
-static void first_crossing(uint64_t p, uint64_t lo, uint64_t first_byte, uint32_t *offset, uint8_t *pos)
+/* name_0 .. name_7: fn specialised for each residue class (the class a compile-time constant). */
+#define PER_CLASS(name, fn, params, ...)                                                                \
+    static void name##_0 params { fn(__VA_ARGS__, 0); } static void name##_1 params { fn(__VA_ARGS__, 1); } \
+    static void name##_2 params { fn(__VA_ARGS__, 2); } static void name##_3 params { fn(__VA_ARGS__, 3); } \
+    static void name##_4 params { fn(__VA_ARGS__, 4); } static void name##_5 params { fn(__VA_ARGS__, 5); } \
+    static void name##_6 params { fn(__VA_ARGS__, 6); } static void name##_7 params { fn(__VA_ARGS__, 7); }
+
+PER_CLASS(small_cross_class, small_cross, (uint8_t * seg, int32_t n, small_prime *sp, size_t count), seg, n, sp, count)
+PER_CLASS(small_head_class, small_head, (uint8_t * seg, const small_prime *sp, size_t count), seg, sp, count)
+PER_CLASS(medium_cross_class, medium_cross,
+          (uint8_t * seg, uint32_t n, const medium_prime *mp, size_t count, prime_list *out), seg, n, mp, count, out)
+
+typedef void (*small_cross_fn)(uint8_t *, int32_t, small_prime *, size_t);
+typedef void (*small_head_fn)(uint8_t *, const small_prime *, size_t);
+typedef void (*medium_cross_fn)(uint8_t *, uint32_t, const medium_prime *, size_t, prime_list *);
+static const small_cross_fn small_cross_by_class[8] = {small_cross_class_0, small_cross_class_1, small_cross_class_2,
+                                                       small_cross_class_3, small_cross_class_4, small_cross_class_5,
+                                                       small_cross_class_6, small_cross_class_7};
+static const small_head_fn small_head_by_class[8] = {small_head_class_0, small_head_class_1, small_head_class_2,
+                                                     small_head_class_3, small_head_class_4, small_head_class_5,
+                                                     small_head_class_6, small_head_class_7};
+static const medium_cross_fn medium_cross_by_class[8] = {
+    medium_cross_class_0, medium_cross_class_1, medium_cross_class_2, medium_cross_class_3,
+    medium_cross_class_4, medium_cross_class_5, medium_cross_class_6, medium_cross_class_7};
+
+
+static bucket *bucket_take(sieve_scratch *s)
+{
+    if (!s->free_buckets) {
+        bucket_slab *slab = xmalloc(sizeof *slab, "sieve buckets");
+        slab->next = s->slabs;
+        s->slabs = slab;
+        for (unsigned i = 0; i < BUCKETS_PER_SLAB; i++) {
+            slab->bucket[i].next = s->free_buckets;
+            s->free_buckets = &slab->bucket[i];
+        }
+    }
+    bucket *b = s->free_buckets;
+    s->free_buckets = b->next;
+    b->count = 0;
+    return b;
+}
+
+static inline void bucket_push(sieve_scratch *s, size_t slot, uint32_t qc, uint32_t bk)
+{
+    bucket *head = s->ring[slot];
+    if (!head || head->count == BUCKET_ENTRIES) {
+        bucket *fresh = bucket_take(s);
+        fresh->next = head;
+        s->ring[slot] = head = fresh;
+    }
+    head->entry[head->count++] = (bucket_entry){qc, bk};
+}
+
+/* Crosses off the big primes waiting for segment `index` (n bytes, a full segment is 1 << shift) and
+ * files each under the segment of its next crossing; the last segment files nothing. */
+static void big_cross(sieve_scratch *s, uint8_t *seg, uint32_t n, uint64_t index, unsigned shift, bool last)
+{
+    size_t mask = s->ring_size - 1;
+    bucket *list = s->ring[index & mask];
+    s->ring[index & mask] = NULL;
+    const uint32_t low = (1u << shift) - 1;
+    const uint8_t *big_mask = s->big_mask, *big_carry = s->big_carry;
+    while (list) {
+        const bucket_entry *e = list->entry;
+        for (uint32_t i = 0, count = list->count; i < count; i++) {
+            const uint32_t qc = e[i].qc, q = qc >> 3, cls = (qc & 7) << 3;
+            uint32_t b = e[i].bk >> 3, k = e[i].bk & 7;
+            while (b < n) {
+                seg[b] &= big_mask[cls | k];
+                b += q * wheel_gap[k] + big_carry[cls | k];
+                k = (k + 1) & 7;
+            }
+            if (!last)
+                bucket_push(s, (size_t)((index + (b >> shift)) & mask), qc, ((b & low) << 3) | k);
+        }
+        bucket *next = list->next;
+        list->next = s->free_buckets;
+        s->free_buckets = list;
+        list = next;
+    }
+}
+
+/* Returns every bucket still in the ring to the free list. */
+static void buckets_drain(sieve_scratch *s)
+{
+    for (size_t i = 0; i < s->ring_size; i++)
+        while (s->ring[i]) {
+            bucket *next = s->ring[i]->next;
+            s->ring[i]->next = s->free_buckets;
+            s->free_buckets = s->ring[i];
+            s->ring[i] = next;
+        }
+}
+
+/* The first crossing of p at or after lo: the smallest p*m >= max(p*p, lo) with m on the wheel, as a
+ * wheel byte and the position k of m. */
+static inline uint64_t first_crossing(uint64_t p, uint64_t lo, unsigned *k)
 {
     uint64_t m = lo / p + (lo % p != 0);
     if (m < p)
         m = p;
-    uint64_t j = m / 30;
-    int k = -1;
-    for (uint64_t r = m % 30; k < 0; r++) {
-        if (r == 30) {
-            r = 0;
-            j++;
-        }
-        k = wheel_index_of[r];
-    }
-    uint64_t byte = p * j + p * sieve_wheel_residue[k] / 30;  /* floor(p * m / 30) without overflow */
-    uint64_t off = byte - first_byte > UINT32_MAX ? UINT32_MAX : byte - first_byte;
-    *offset = (uint32_t)off;
-    *pos = (uint8_t)k;
+    m += wheel_advance[m % 30];
+    *k = (unsigned)wheel_index_of[m % 30];
+    return p * (m / 30) + p * sieve_wheel_residue[*k] / 30;  /* floor(p * m / 30) without overflow */
 }
 
-/* Bytes per segment: near the L1 size while the sieving primes are small, larger when they are many. */
+/* Bytes per segment (a power of two): near the L1 size while the sieving primes are few, larger when
+ * they are many, so each sieving prime's visit of a segment pays for itself. */
 static size_t segment_bytes_for(const sieve_scratch *s, uint64_t sqrt_hi)
 {
     if (s->segment_override)
         return s->segment_override;
-    if (sqrt_hi < (1u << 17))
-        return 64 * 1024;
-    size_t bytes = 128 * 1024;
-    while (bytes < sqrt_hi && bytes < 4u * 1024 * 1024)
-        bytes *= 2;
-    return bytes;
+    if (sqrt_hi < (1u << 15))     /* n below ~1e9: few primes, keep the segment in L2 comfortably */
+        return 128 * 1024;
+    if (sqrt_hi < (1u << 17))     /* ~1e10: 256 KiB measured 10% faster than 128 KiB */
+        return 256 * 1024;
+    if (sqrt_hi < (1u << 19))     /* ~1e11: 256 KiB, 512 KiB and 1 MiB within noise */
+        return 512 * 1024;
+    return 1024 * 1024;
 }
 
 /* After crossing off: restore 7..97 (pre-sieving removed them), clear 1, keep only [lo, hi), pad the
@@ -326,32 +621,35 @@ static void segment_deliver(uint8_t *seg, size_t nbytes, uint64_t base, uint64_t
     visit(ctx, seg, padded, base);
 }
 
-static void segment_reserve(sieve_scratch *s, size_t bytes)
+/* Makes the buffer hold pad + bytes + pad (pad >= 64, a multiple of 64) and returns the segment start. */
+static uint8_t *segment_reserve(sieve_scratch *s, size_t bytes, size_t pad)
 {
-    if (s->segment_cap < bytes + 8) {
-        free(s->segment);
-        s->segment_cap = bytes + 8;
-        s->segment = xmalloc(s->segment_cap, "sieve segment");
+    pad = (pad + 127) & ~(size_t)63;
+    if (s->buffer_cap < bytes + 2 * pad || s->pad != pad) {
+        free(s->buffer);
+        s->buffer_cap = bytes + 2 * pad;
+        s->pad = pad;
+        s->buffer = xmalloc(s->buffer_cap, "sieve segment");
     }
+    return s->buffer + pad;
 }
 
 /* Crosses off every multiple of p (>= p*p) in the one segment [30*base, 30*(base+nbytes)), no state kept. */
-static void cross_off_once(const sieve_scratch *s, uint8_t *seg, size_t nbytes, uint64_t base, uint64_t lo,
-                           uint32_t p)
+static void cross_off_once(uint8_t *seg, size_t nbytes, uint64_t base, uint64_t lo, uint32_t p)
 {
-    uint32_t offset;
-    uint8_t k;
-    first_crossing(p, lo, base, &offset, &k);
+    unsigned k;
+    uint64_t byte = first_crossing(p, lo, &k);
+    if (byte - base >= nbytes)
+        return;
     uint64_t q = p / 30;
-    const wheel_class *w = &s->classes[wheel_index_of[p % 30]];
-    for (uint64_t b = offset; b < nbytes; k = (k + 1) & 7) {
-        seg[b] &= w->mask[k];
-        b += q * wheel_gap[k] + w->step_carry[k];
+    const int c = wheel_index_of[p % 30];
+    for (uint64_t b = byte - base; b < nbytes; k = (k + 1) & 7) {
+        seg[b] &= CROSS_MASK(c, k);
+        b += q * wheel_gap[k] + STEP_CARRY(c, k);
     }
 }
 
 typedef struct stream_ctx {
-    const sieve_scratch *s;
     uint8_t *seg;
     size_t nbytes;
     uint64_t base, lo;
@@ -365,7 +663,7 @@ static void cross_off_streamed(void *ctx, const uint8_t *bytes, size_t nbytes, u
         memcpy(&word, bytes + 8 * w, sizeof word);
         for (; word; word &= word - 1) {
             uint64_t p = sieve_word_bit_value(base_byte, w, (unsigned)__builtin_ctzll(word));
-            cross_off_once(c->s, c->seg, c->nbytes, c->base, c->lo, (uint32_t)p);
+            cross_off_once(c->seg, c->nbytes, c->base, c->lo, (uint32_t)p);
         }
     }
 }
@@ -377,14 +675,42 @@ static void sieve_narrow_streamed(sieve_scratch *s, uint64_t lo, uint64_t hi, ui
 {
     uint64_t base = lo / 30;
     size_t nbytes = (size_t)((hi - 1) / 30 + 1 - base);
-    segment_reserve(s, nbytes);
-    presieve_segment(s, s->segment, nbytes, base);
+    uint8_t *seg = segment_reserve(s, nbytes, 64);
+    presieve_segment(s, seg, nbytes, base);
     for (size_t t = sizeof presieve_primes; t < s->n_primes && s->primes[t] <= root; t++)
-        cross_off_once(s, s->segment, nbytes, base, lo, s->primes[t]);
-    stream_ctx c = {s, s->segment, nbytes, base, lo};
+        cross_off_once(seg, nbytes, base, lo, s->primes[t]);
+    stream_ctx c = {seg, nbytes, base, lo};
     if (root > s->primes_limit)
         sieve_range(inner_sieve(s), s->primes_limit + 1, root + 1, cross_off_streamed, &c);
-    segment_deliver(s->segment, nbytes, base, lo, hi, visit, ctx);
+    segment_deliver(seg, nbytes, base, lo, hi, visit, ctx);
+}
+
+/* The geometry of one sieve_range call. */
+typedef struct sweep {
+    uint64_t lo, first_byte;
+    size_t seg_bytes;        /* a full segment, a power of two */
+    unsigned shift;          /* log2(seg_bytes) */
+    uint32_t small_max, medium_max;
+} sweep;
+
+/* Adds sieving prime p to its loop, its first crossing counted from the segment at wheel byte seg_base
+ * (segment number index). */
+static void activate(sieve_scratch *s, const sweep *w, uint32_t p, uint64_t seg_base, uint64_t index)
+{
+    unsigned k;
+    uint64_t rel = first_crossing(p, w->lo, &k) - seg_base;
+    const uint32_t q = p / 30;
+    const int c = wheel_index_of[p % 30];
+    if (p <= w->small_max) {
+        small_prime *sp = list_append(&s->small[c], sizeof *sp);
+        sp->q = q;
+        sp->b = (int32_t)((int64_t)rel - (int64_t)(q * wheel_offset[k] + wheel_carry[c][k]));
+    } else if (p <= w->medium_max) {
+        medium_file(s->medium[s->medium_gen][c], q, rel, k);
+    } else {
+        bucket_push(s, (size_t)((index + (rel >> w->shift)) & (s->ring_size - 1)), q << 3 | (uint32_t)c,
+                    (uint32_t)((rel & (w->seg_bytes - 1)) << 3) | k);
+    }
 }
 
 void sieve_range(sieve_scratch *s, uint64_t lo, uint64_t hi, sieve_visit visit, void *ctx)
@@ -403,27 +729,72 @@ void sieve_range(sieve_scratch *s, uint64_t lo, uint64_t hi, sieve_visit visit, 
     }
     sieving_primes_extend(s, root < 97 ? 97 : root);
 
-    /* the sieving primes > 97 up to sqrt(hi - 1), each with its first crossing */
-    size_t first = sizeof presieve_primes;  /* the list starts at 7: its first 22 entries are pre-sieved */
-    size_t end = first;
+    /* the sieving primes > 97 up to sqrt(hi - 1) */
+    size_t next = sizeof presieve_primes;  /* the list starts at 7: its first 22 entries are pre-sieved */
+    size_t end = next;
     while (end < s->n_primes && s->primes[end] <= root)
         end++;
-    if (end > s->cap_state) {
-        s->cap_state = end + end / 2;
-        s->offset = xrealloc(s->offset, s->cap_state * sizeof *s->offset, "sieve offsets");
-        s->wheel_pos = xrealloc(s->wheel_pos, s->cap_state, "sieve offsets");
-    }
-    for (size_t t = first; t < end; t++)
-        first_crossing(s->primes[t], lo, first_byte, &s->offset[t], &s->wheel_pos[t]);
 
-    size_t seg_bytes = segment_bytes_for(s, root);
-    if (seg_bytes > end_byte - first_byte)
-        seg_bytes = (size_t)(end_byte - first_byte + 7) & ~(size_t)7;
-    segment_reserve(s, seg_bytes);
-    for (uint64_t base = first_byte; base < end_byte; base += seg_bytes) {
-        size_t nbytes = end_byte - base < seg_bytes ? (size_t)(end_byte - base) : seg_bytes;
-        presieve_segment(s, s->segment, nbytes, base);
-        cross_off_segment(s, s->segment, nbytes, first, end);
-        segment_deliver(s->segment, nbytes, base, lo, hi, visit, ctx);
+    sweep w = {.lo = lo, .first_byte = first_byte};
+    w.seg_bytes = segment_bytes_for(s, root);
+    while (w.seg_bytes / 2 >= end_byte - first_byte && w.seg_bytes > SEGMENT_MIN)
+        w.seg_bytes /= 2;
+    w.shift = (unsigned)__builtin_ctzll(w.seg_bytes);
+    w.small_max = (uint32_t)(s->small_max < w.seg_bytes ? s->small_max : w.seg_bytes);
+    uint64_t medium_max = (uint64_t)w.seg_bytes * s->medium_factor;
+    w.medium_max = medium_max > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)medium_max;
+    if (w.medium_max < w.small_max)
+        w.medium_max = w.small_max;
+    uint8_t *seg = segment_reserve(s, w.seg_bytes, w.small_max);
+
+    for (int c = 0; c < 8; c++) {
+        s->small[c].n = 0;
+        for (int k = 0; k < 8; k++)
+            s->medium[0][c][k].n = s->medium[1][c][k].n = 0;
     }
+    if (root > w.medium_max) {
+        /* a big prime's next crossing is at most (root / 30) * 6 + 6 bytes ahead, plus one segment */
+        size_t need = (size_t)((root / 5 + 8) >> w.shift) + 3, ring = 4;
+        while (ring < need)
+            ring *= 2;
+        if (ring > s->ring_size) {
+            buckets_drain(s);
+            free(s->ring);
+            s->ring = xcalloc(ring, sizeof *s->ring, "sieve buckets");
+            s->ring_size = ring;
+        }
+    }
+
+    uint64_t index = 0;
+    for (uint64_t base = first_byte; base < end_byte; base += w.seg_bytes, index++) {
+        size_t nbytes = end_byte - base < w.seg_bytes ? (size_t)(end_byte - base) : w.seg_bytes;
+        bool last = base + nbytes == end_byte;
+        presieve_segment(s, seg, nbytes, base);
+        /* the small primes' periods cut short by the previous segment's end */
+        if (index > 0)
+            for (int c = 0; c < 8; c++)
+                small_head_by_class[c](seg, s->small[c].v, s->small[c].n);
+        /* the sieving primes whose square lies below this segment's end join */
+        __extension__ unsigned __int128 seg_end = (unsigned __int128)30 * (base + nbytes);
+        while (next < end && (uint64_t)s->primes[next] * s->primes[next] < seg_end)
+            activate(s, &w, s->primes[next++], base, index);
+        for (size_t at = 0; at < nbytes; at += s->chunk_bytes) {
+            int32_t n = (int32_t)(nbytes - at < s->chunk_bytes ? nbytes - at : s->chunk_bytes);
+            for (int c = 0; c < 8; c++)
+                small_cross_by_class[c](seg + at, n, s->small[c].v, s->small[c].n);
+        }
+        unsigned gen = s->medium_gen;
+        for (int c = 0; c < 8; c++)
+            for (int k = 0; k < 8; k++) {
+                prime_list *in = &s->medium[gen][c][k];
+                medium_cross_by_class[c](seg, (uint32_t)nbytes, in->v, in->n, s->medium[gen ^ 1][c]);
+                in->n = 0;
+            }
+        s->medium_gen = gen ^ 1;
+        if (s->ring_size && root > w.medium_max)
+            big_cross(s, seg, (uint32_t)nbytes, index, w.shift, last);
+        segment_deliver(seg, nbytes, base, lo, hi, visit, ctx);
+    }
+    if (s->ring_size)
+        buckets_drain(s);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counting.h"
 #include "kernel.h"
 #include "range_chunk.h"
 #include "../xalloc.h"
@@ -22,16 +23,6 @@ static void spin_init(const job *j, void *partial)
 {
     (void)j;
     memset(partial, 0, sizeof(spin_partial));
-}
-
-static uint64_t counting_loop(uint64_t lo, uint64_t hi)
-{
-    uint64_t counter = 0;
-    for (uint64_t i = lo; i < hi; i++) {
-        counter++;
-        __asm__ volatile("" : "+r"(counter));
-    }
-    return counter;
 }
 
 static void spin_run_item(const job *j, const work_item *item, void *partial)
