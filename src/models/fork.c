@@ -91,6 +91,7 @@ static _Noreturn void child_main(const job *j, int workers, int id, shared_state
     for (uint64_t i = 0; i < j->n_items; i++)
         if (trace[i].thread == id)
             records[k++] = (child_record){trace[i].index, trace[i].start, trace[i].stop};
+    worker_settle(j, partial);
     void *packed;
     size_t packed_len = j->kernel->pack(partial, &packed);
     child_header h = {FORK_MAGIC, mine, packed_len};
@@ -194,6 +195,70 @@ static int collect_child(const job *j, child *kid, int id, void *partial, run_st
     return 0;
 }
 
+/* Reads fd to its end into a malloc'd buffer. */
+static unsigned char *read_to_end(int fd, size_t *len)
+{
+    size_t cap = 1 << 16;
+    unsigned char *buf = xmalloc(cap, "worker message");
+    *len = 0;
+    for (;;) {
+        if (cap - *len < 4096)
+            buf = xrealloc(buf, cap *= 2, "worker message");
+        ssize_t r = read(fd, buf + *len, cap - *len);
+        if (r > 0)
+            *len += (size_t)r;
+        else if (r == 0 || errno != EINTR)
+            return buf;
+    }
+}
+
+/* Merges from into into; when the kernel can split the merge, a helper process forked for it computes
+ * the second part (reading both partials copy-on-write, no copying) while this process computes the
+ * first. Falls back to the whole merge when no helper can be had. */
+static void fork_merge(const job *j, void *into, void *from)
+{
+    if (merge_split_count(j, into, from, 2) < 2) {
+        merge_pair(j, into, from);
+        return;
+    }
+    int fds[2];
+    if (pipe(fds) != 0) {
+        merge_pair(j, into, from);
+        return;
+    }
+    void **outs = partials_new(j, 2);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        j->kernel->merge_part(j, into, from, 1, 2, outs[1]);
+        void *packed;
+        size_t len = j->kernel->pack(outs[1], &packed);
+        _exit(write_all(fds[1], packed, len) ? 4 : 0);
+    }
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        partials_free(j, outs, 2);
+        merge_pair(j, into, from);
+        return;
+    }
+    j->kernel->merge_part(j, into, from, 0, 2, outs[0]);
+    size_t len;
+    unsigned char *packed = read_to_end(fds[0], &len);
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && j->kernel->unpack(j, outs[1], packed, len);
+    free(packed);
+    if (!ok)
+        fatal_run_error("the helper process of the final merge failed");
+    merge_split_finish(j, into, from, outs, 2);
+    partials_free(j, outs, 2);
+}
+
 static int fork_run(const job *j, const model_options *opt, void *partial, run_stats *stats)
 {
     int workers = opt->threads;
@@ -253,7 +318,9 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
         double last_stop = 0;
         for (uint64_t i = 0; i < j->n_items; i++)
             last_stop = stats->items[i].stop > last_stop ? stats->items[i].stop : last_stop;
-        merge_tree(j, parts, workers);
+        for (int stride = 1; stride < workers; stride *= 2)
+            for (int w = 0; w + stride < workers; w += 2 * stride)
+                fork_merge(j, parts[w], parts[w + stride]);
         j->kernel->complete(j, parts[0]);
         /* the serial tail: from the last item's end to the completed result (unpacking included) */
         stats->merge_s = timer_now() - t0 - last_stop;

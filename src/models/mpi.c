@@ -22,6 +22,7 @@
 #define TAG_BYTES 12
 #define TAG_REQUEST 21
 #define TAG_GRANT 22
+#define TAG_SPLIT 31
 #define PIECE_BYTES (1 << 30) /* messages are sent in pieces below MPI's int count limit */
 
 /* The dynamic and guided schedules' work-request protocol. Rank 0 owns the next free item; it takes its
@@ -150,6 +151,67 @@ static void *recv_bytes(int from, uint64_t *len)
     return buf;
 }
 
+static void send_partial(const job *j, void *partial, int to)
+{
+    void *buf;
+    size_t len = j->kernel->pack(partial, &buf);
+    send_bytes(buf, len, to);
+    free(buf);
+}
+
+/* A partial received from another rank, unpacked into a new init'ed one. */
+static void *recv_partial(const job *j, int from)
+{
+    uint64_t len;
+    void *buf = recv_bytes(from, &len);
+    void *partial = xcalloc(1, j->kernel->partial_size, "partial result");
+    j->kernel->init(j, partial);
+    if (!j->kernel->unpack(j, partial, buf, (size_t)len)) {
+        char why[96];
+        snprintf(why, sizeof why, "the partial result of rank %d does not unpack", from);
+        fatal_run_error(why);
+    }
+    free(buf);
+    return partial;
+}
+
+/* The receiving rank of a tree level: merges other (from rank `sender`) into partial. When the kernel can
+ * split the merge, the sender, idle otherwise, computes the second part: it gets partial, sends its part
+ * back, and this rank joins the two. */
+static void split_merge_with(const job *j, void *partial, void *other, int sender)
+{
+    uint64_t parts = merge_split_count(j, partial, other, 2);
+    MPI_Send(&parts, 1, MPI_UINT64_T, sender, TAG_SPLIT, MPI_COMM_WORLD);
+    if (parts < 2) {
+        j->kernel->merge(j, partial, other);
+        return;
+    }
+    send_partial(j, partial, sender);
+    void **outs = partials_new(j, 2);
+    j->kernel->merge_part(j, partial, other, 0, 2, outs[0]);
+    void *second = recv_partial(j, sender);
+    partial_move(j, outs[1], second);
+    free(second);
+    merge_split_finish(j, partial, other, outs, 2);
+    partials_free(j, outs, 2);
+}
+
+/* The sending rank of a tree level, after sending its partial: helps with the merge if asked. */
+static void help_split_merge(const job *j, void *partial, int receiver)
+{
+    uint64_t parts = 0;
+    MPI_Recv(&parts, 1, MPI_UINT64_T, receiver, TAG_SPLIT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (parts < 2)
+        return;
+    void *into = recv_partial(j, receiver);
+    void **outs = partials_new(j, 1);
+    j->kernel->merge_part(j, into, partial, 1, 2, outs[0]);
+    send_partial(j, outs[0], receiver);
+    partials_free(j, outs, 1);
+    j->kernel->release(into);
+    free(into);
+}
+
 /* Combines every rank's partial into rank 0's. */
 static void reduce_across_ranks(const job *j, void *partial, int rank, int size)
 {
@@ -173,24 +235,13 @@ static void reduce_across_ranks(const job *j, void *partial, int rank, int size)
     }
     for (int stride = 1; stride < size; stride *= 2) {
         if (rank % (2 * stride) == stride) {
-            void *buf;
-            size_t len = k->pack(partial, &buf);
-            send_bytes(buf, len, rank - stride);
-            free(buf);
+            send_partial(j, partial, rank - stride);
+            help_split_merge(j, partial, rank - stride);
             return;
         }
         if (rank + stride < size) {
-            uint64_t len;
-            void *buf = recv_bytes(rank + stride, &len);
-            void *other = xcalloc(1, k->partial_size, "partial result");
-            k->init(j, other);
-            if (!k->unpack(j, other, buf, (size_t)len)) {
-                char why[96];
-                snprintf(why, sizeof why, "the partial result of rank %d does not unpack", rank + stride);
-                fatal_run_error(why);
-            }
-            free(buf);
-            k->merge(j, partial, other);
+            void *other = recv_partial(j, rank + stride);
+            split_merge_with(j, partial, other, rank + stride);
             k->release(other);
             free(other);
         }
@@ -308,6 +359,8 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
             last_stop = stats->items[i].stop;
     if (hybrid)
         openmp_merge_tree(j, parts, threads);
+    else
+        worker_settle(j, parts[0]);
     reduce_across_ranks(j, parts[0], rank, size);
     if (rank == 0)
         j->kernel->complete(j, parts[0]);

@@ -5,7 +5,10 @@
 
 #include <omp.h>
 
+#include <stdlib.h>
+
 #include "../timer.h"
+#include "../xalloc.h"
 #include "worker.h"
 
 static void set_runtime_schedule(schedule_kind kind)
@@ -46,14 +49,48 @@ int openmp_run_items(const job *j, item_progression items, int threads, void **p
 
 void openmp_merge_tree(const job *j, void **parts, int count)
 {
+#pragma omp parallel for schedule(static, 1) num_threads(count)
+    for (int t = 0; t < count; t++)
+        worker_settle(j, parts[t]);
+    unsigned *split = xcalloc((size_t)count, sizeof *split, "merge plan");
+    void ***outs = xcalloc((size_t)count, sizeof *outs, "merge parts");
+    int *task_pair = xcalloc((size_t)count, sizeof *task_pair, "merge tasks");
+    int *task_part = xcalloc((size_t)count, sizeof *task_part, "merge tasks");
     for (int stride = 1; stride < count; stride *= 2) {
         int pairs = (count - stride + 2 * stride - 1) / (2 * stride);
-#pragma omp parallel for schedule(static, 1) num_threads(pairs)
+        /* the threads idle at this level help split their pair's merge (the product's last multiplications):
+         * at most count / pairs parts per pair, so there are never more tasks than threads */
+        unsigned helpers = (unsigned)(count / pairs);
+        int tasks = 0;
         for (int p = 0; p < pairs; p++) {
             int into = p * 2 * stride;
-            merge_pair(j, parts[into], parts[into + stride]);
+            split[p] = merge_split_count(j, parts[into], parts[into + stride], helpers);
+            outs[p] = split[p] > 1 ? partials_new(j, (int)split[p]) : NULL;
+            for (unsigned k = 0; k < split[p]; k++) {
+                task_pair[tasks] = p;
+                task_part[tasks++] = (int)k;
+            }
         }
+#pragma omp parallel for schedule(static, 1) num_threads(tasks)
+        for (int t = 0; t < tasks; t++) {
+            int p = task_pair[t], into = p * 2 * stride;
+            if (split[p] > 1)
+                j->kernel->merge_part(j, parts[into], parts[into + stride], (unsigned)task_part[t], split[p],
+                                      outs[p][task_part[t]]);
+            else
+                merge_pair(j, parts[into], parts[into + stride]);
+        }
+        for (int p = 0; p < pairs; p++)
+            if (split[p] > 1) {
+                int into = p * 2 * stride;
+                merge_split_finish(j, parts[into], parts[into + stride], outs[p], split[p]);
+                partials_free(j, outs[p], (int)split[p]);
+            }
     }
+    free(split);
+    free(outs);
+    free(task_pair);
+    free(task_part);
 }
 
 static int omp_model_run(const job *j, const model_options *opt, void *partial, run_stats *stats)

@@ -22,6 +22,8 @@ typedef struct pool {
     _Atomic uint64_t next;          /* dynamic and guided: the first item not yet taken */
     pthread_barrier_t barrier;
     double items_done;              /* when the last worker finished its items (for the merge time) */
+    unsigned *split;                /* per receiving worker: into how many parts its merge splits */
+    void ***outs;                   /* per receiving worker: the parts of a split merge */
 } pool;
 
 typedef struct worker_arg {
@@ -43,11 +45,32 @@ static void *pool_worker(void *arg)
     worker_run_schedule(p->j, p->threads, w->id, &sync, p->parts[w->id], p->stats->items, 0, w->id, p->t0);
     if (pthread_barrier_wait(&p->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
         p->items_done = timer_now();
-    /* tree merge: at each level a worker receiving from its partner merges, then all wait */
+    worker_settle(p->j, p->parts[w->id]);
+    /* tree merge: at each level a worker receives from its partner; when the kernel can split that merge
+     * (the product's big multiplications), the partner computes the second half instead of idling */
+    const job *j = p->j;
+    int id = w->id;
     for (int stride = 1; stride < p->threads; stride *= 2) {
-        if (w->id % (2 * stride) == 0 && w->id + stride < p->threads)
-            merge_pair(p->j, p->parts[w->id], p->parts[w->id + stride]);
+        bool receiver = id % (2 * stride) == 0 && id + stride < p->threads;
+        bool partner = id % (2 * stride) == stride;
         pthread_barrier_wait(&p->barrier);
+        if (receiver) {
+            p->split[id] = merge_split_count(j, p->parts[id], p->parts[id + stride], 2);
+            p->outs[id] = p->split[id] > 1 ? partials_new(j, (int)p->split[id]) : NULL;
+        }
+        pthread_barrier_wait(&p->barrier);
+        if (receiver && p->split[id] > 1)
+            j->kernel->merge_part(j, p->parts[id], p->parts[id + stride], 0, 2, p->outs[id][0]);
+        else if (receiver)
+            merge_pair(j, p->parts[id], p->parts[id + stride]);
+        if (partner && p->split[id - stride] > 1)
+            j->kernel->merge_part(j, p->parts[id - stride], p->parts[id], 1, 2, p->outs[id - stride][1]);
+        pthread_barrier_wait(&p->barrier);
+        if (receiver && p->split[id] > 1) {
+            merge_split_finish(j, p->parts[id], p->parts[id + stride], p->outs[id], 2);
+            partials_free(j, p->outs[id], 2);
+            p->split[id] = 1;
+        }
     }
     return NULL;
 }
@@ -57,6 +80,8 @@ static int pthreads_run(const job *j, const model_options *opt, void *partial, r
     int threads = opt->threads;
     run_stats_prepare(j, stats, 1, threads);
     pool p = {.j = j, .threads = threads, .parts = partials_new(j, threads), .stats = stats};
+    p.split = xcalloc((size_t)threads, sizeof *p.split, "merge plan");
+    p.outs = xcalloc((size_t)threads, sizeof *p.outs, "merge parts");
     atomic_init(&p.next, 0);
     pthread_barrier_init(&p.barrier, NULL, (unsigned)threads);
     pthread_t *tids = xcalloc((size_t)threads, sizeof *tids, "thread ids");
@@ -82,6 +107,8 @@ static int pthreads_run(const job *j, const model_options *opt, void *partial, r
     pthread_barrier_destroy(&p.barrier);
     free(tids);
     free(args);
+    free(p.split);
+    free(p.outs);
     return 0;
 }
 

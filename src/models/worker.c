@@ -110,11 +110,25 @@ void merge_pair(const job *j, void *into, void *from)
     j->kernel->init(j, from);
 }
 
-void merge_tree(const job *j, void **partials, int count)
+void worker_settle(const job *j, void *partial)
 {
-    for (int stride = 1; stride < count; stride *= 2)
-        for (int i = 0; i + stride < count; i += 2 * stride)
-            merge_pair(j, partials[i], partials[i + stride]);
+    if (j->kernel->settle)
+        j->kernel->settle(j, partial);
+}
+
+unsigned merge_split_count(const job *j, const void *into, const void *from, unsigned helpers)
+{
+    if (!j->kernel->merge_parts || helpers < 2)
+        return 1;
+    unsigned parts = j->kernel->merge_parts(j, into, from);
+    return parts < helpers ? parts : helpers;
+}
+
+void merge_split_finish(const job *j, void *into, void *from, void **outs, unsigned parts)
+{
+    j->kernel->merge_join(j, into, from, outs, parts);
+    j->kernel->release(from);
+    j->kernel->init(j, from);
 }
 
 void partial_move(const job *j, void *dst, void *src)

@@ -54,8 +54,16 @@ bool atomic_counter_take(void *ctx, uint64_t *first, uint64_t *count);
 /* Merges `from` into `into` and leaves `from` released and init'ed again (empty). */
 void merge_pair(const job *j, void *into, void *from);
 
-/* Merges partials[0..count) into partials[0] as a binary tree (neighbours at distance 1, 2, 4, ...). */
-void merge_tree(const job *j, void **partials, int count);
+/* The kernel's settle on one worker's partial, when the kernel has one (each worker calls it on its own
+ * partial after its last item, all at once: the combining work a merge would otherwise do alone). */
+void worker_settle(const job *j, void *partial);
+
+/* Into how many parts, at most `helpers`, the merge of `from` into `into` splits (1: merge it whole). */
+unsigned merge_split_count(const job *j, const void *into, const void *from, unsigned helpers);
+
+/* After the parts outs[0..parts) are computed (kernel merge_part, on any workers): joins them into `into`
+ * and leaves `from` empty and init'ed (the outs stay the caller's to free). */
+void merge_split_finish(const job *j, void *into, void *from, void **outs, unsigned parts);
 
 /* Moves the state of src into dst (dst's old state released), leaving src empty and init'ed. */
 void partial_move(const job *j, void *dst, void *src);

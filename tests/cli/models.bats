@@ -24,6 +24,16 @@ load ../lib/matrix
     matrix_check env
 }
 
+@test "the split final merge of a big product gives GMP's primorial in every model (2 and 3 workers)" {
+    for m in omp pthreads fork; do
+        for t in 2 3; do
+            run "$PRIMES" product -n 1e7 --model "$m" -t "$t" --verify --json
+            [ "$status" -eq 0 ]
+            [ "$(grep '^{' <<<"$output" | json_get verify_ok)" = true ]
+        done
+    done
+}
+
 @test "odd worker counts 5 and 7 and more workers than items" {
     for m in omp pthreads fork; do
         for t in 5 7; do

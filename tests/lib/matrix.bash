@@ -34,7 +34,7 @@ for line in sys.stdin:
 case_args() {
     local kernel method chunk
     local -a range
-    read -r kernel method chunk <<<"$1"
+    read -r kernel method chunk _ <<<"$1"
     read -r -a range <<<"$1"
     local args=("$kernel" "${range[@]:3}" --schedule "$2,$chunk" --json)
     [[ "$method" == - ]] || args+=(--method "$method")
@@ -52,6 +52,11 @@ matrix_check() {
         mapfile -t args < <(case_args "$case" static)
         local want
         want=$("$PRIMES" "${args[@]}" --model serial | result_key)
+        # the reference itself must be a real, verified-or-unverifiable result, never an empty one
+        if [[ -z "$want" || "$want" == *'"verify_ok": false'* || "$want" == *', false]'* ]]; then
+            echo "the serial reference failed: primes ${args[*]} --model serial -> '$want'"
+            return 1
+        fi
         for schedule in "${MATRIX_SCHEDULES[@]}"; do
             mapfile -t args < <(case_args "$case" "$schedule")
             for workers in ${MATRIX_WORKERS:-1 2 3 4}; do

@@ -23,6 +23,16 @@ MPIRUN=(mpirun --oversubscribe --mca pml ob1 --mca btl self,vader)
     [ "$got" = "$want" ]
 }
 
+@test "the split final merge across ranks gives GMP's primorial (2 and 3 ranks, hybrid 2x2)" {
+    for np in 2 3; do
+        run "${MPIRUN[@]}" -np "$np" "$PRIMES" product -n 1e7 --verify --json
+        [ "$status" -eq 0 ]
+        [ "$(grep '^{' <<<"$output" | json_get verify_ok)" = true ]
+    done
+    run "${MPIRUN[@]}" --bind-to none -np 2 "$PRIMES" product -n 1e7 --model hybrid -t 2 --verify --json
+    [ "$(grep '^{' <<<"$output" | json_get verify_ok)" = true ]
+}
+
 @test "under mpirun with 2+ ranks the default model is mpi, hybrid with threads" {
     run "${MPIRUN[@]}" -np 2 "$PRIMES" -n 1e7 --json
     [ "$status" -eq 0 ]
