@@ -91,9 +91,18 @@ test: ensure-deps
 
 check: test
 
+# The peers' timing tools are plain cc programs (no MPI libraries to load, nothing in their start-up).
+BENCH_TOOLS := $(BUILD)/primorial-peer $(BUILD)/clock-probe
+$(BUILD)/primorial-peer: src/bench/primorial_peer.c
+	@mkdir -p $(dir $@)
+	$(Q)cc -std=c11 -O2 $(WARNINGS) $(PKG_CFLAGS) -o $@ $< $(shell pkg-config --libs gmp 2>/dev/null || echo -lgmp)
+$(BUILD)/clock-probe: src/bench/clock_probe.c
+	@mkdir -p $(dir $@)
+	$(Q)cc -std=c11 -O2 $(WARNINGS) -o $@ $<
+
 bench: ensure-deps
-	@$(MAKE) --no-print-directory $(BIN)
-	scripts/bench.sh
+	@$(MAKE) --no-print-directory $(BIN) $(BENCH_TOOLS)
+	PRIMES=$(abspath $(BIN)) BUILD=$(BUILD) scripts/bench.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(BIN)
