@@ -414,7 +414,7 @@ void cli_print_help(FILE *out)
           "  -h, --help           this text            -V, --version  version and git commit\n"
           "\n"
           "tasks (the tutorials' workloads, a list of independent tasks):\n"
-          "  -w, --workload NAME  products | counting | files | waiting | idle | busy | mixed (primes --list)\n"
+          "  -w, --workload NAME  the list of tasks (primes --list names them all; docs/tutorials.md)\n"
           "      --scale S        size factor of the tasks (default 1: the tutorials' sizes)\n"
           "\n"
           "exit status: 0 success, 1 verification failed, 2 bad usage or input, 3 the run failed\n",

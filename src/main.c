@@ -14,6 +14,7 @@
 #include "info.h"
 #include "kernels/gmp_alloc.h"
 #include "mpi_env.h"
+#include "overhead.h"
 #include "placement.h"
 #include "progress.h"
 #include "provenance.h"
@@ -227,6 +228,8 @@ int main(int argc, char **argv)
     gmp_use_xalloc();
     if (argc > 1 && strcmp(argv[1], "analyze") == 0)
         return analyze_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "overhead") == 0)
+        return overhead_main(argc - 1, argv + 1);
     options opt;
     char error[1024];
     if (cli_parse(argc, argv, &opt, error, sizeof error) != 0) {

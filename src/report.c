@@ -120,7 +120,7 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     return n;
 }
 
-static void json_string(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
@@ -145,7 +145,7 @@ static void json_value(FILE *out, const field *f)
         else
             fputs("null", out);
         break;
-    case FIELD_STR: json_string(out, f->s); break;
+    case FIELD_STR: report_json_string(out, f->s); break;
     case FIELD_BOOL: fputs(f->u ? "true" : "false", out); break;
     case FIELD_NULL: fputs("null", out); break;
     }
@@ -234,6 +234,32 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
+void report_csv_field(char **buf, size_t *len, size_t *cap, const char *text, bool last)
+{
+    csv_text(buf, len, cap, text);
+    (*buf)[(*len)++] = last ? '\n' : ',';
+}
+
+int report_append_lines(const char *path, const char *header, size_t header_len, const char *rows,
+                        size_t rows_len)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int status = -1;
+    if (fd >= 0 && flock(fd, LOCK_EX) == 0) {
+        struct stat st;
+        status = 0;
+        if (fstat(fd, &st) == 0 && st.st_size == 0)
+            status = write_all(fd, header, header_len);
+        if (status == 0)
+            status = write_all(fd, rows, rows_len);
+    }
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    errno = saved;
+    return status;
+}
+
 int report_csv_append(const char *path, const run_record *rec)
 {
     field f[MAX_FIELDS];
@@ -248,19 +274,8 @@ int report_csv_append(const char *path, const run_record *rec)
         header[hlen++] = i + 1 < n ? ',' : '\n';
         row[len++] = i + 1 < n ? ',' : '\n';
     }
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    int status = -1;
-    if (fd >= 0 && flock(fd, LOCK_EX) == 0) {
-        struct stat st;
-        status = 0;
-        if (fstat(fd, &st) == 0 && st.st_size == 0)
-            status = write_all(fd, header, hlen);
-        if (status == 0)
-            status = write_all(fd, row, len);
-    }
+    int status = report_append_lines(path, header, hlen, row, len);
     int saved = errno;
-    if (fd >= 0)
-        close(fd);
     free(header);
     free(row);
     errno = saved;
@@ -354,8 +369,8 @@ void report_human(FILE *out, const run_record *rec)
             rec->model->name, rec->ranks * rec->threads, rec->ranks * rec->threads == 1 ? "" : "s", rec->ranks,
             rec->ranks == 1 ? "" : "s", rec->threads, rec->threads == 1 ? "" : "s", schedule_name(j->schedule),
             j->n_items, j->n_items == 1 ? "" : "s", j->chunk);
-    fprintf(out, "  time      %s wall, %.3g numbers/s, merge and final step %s\n", wall, numbers_per_second(rec),
-            merge);
+    fprintf(out, "  time      %s wall, %.3g %s/s, merge and final step %s\n", wall, numbers_per_second(rec),
+            j->kernel->task_count ? "tasks" : "numbers", merge);
     fprintf(out, "  workers   busy min %s, mean %s, max %s, imbalance %.1f%%%s\n", bmin, bmean, bmax,
             100 * rec->imbalance, rec->oversubscribed ? " (oversubscribed)" : "");
     fprintf(out, "  memory    peak %.1f MiB\n", (double)rec->peak_rss_kib / 1024.0);

@@ -37,6 +37,17 @@ void report_json(FILE *out, const run_record *rec);
 /* Appends one row (and the header, when the file is empty) as whole lines under an exclusive lock.
  * Returns 0, or -1 with errno set. */
 int report_csv_append(const char *path, const run_record *rec);
+/* The pieces every record writer of the suite shares (run records here, overhead rows in overhead.c): */
+/* s as a JSON string literal, escaped. */
+void report_json_string(FILE *out, const char *s);
+/* Appends text to a growing buffer as one CSV field (quoted when it holds a comma, quote or line break),
+ * followed by ',' or, for the last field, '\n'. */
+void report_csv_field(char **buf, size_t *len, size_t *cap, const char *text, bool last);
+/* Appends rows (whole lines) to path in one write under an exclusive lock, the header first when the
+ * file is empty, so concurrent writers never interleave or repeat the header. 0, or -1 with errno set. */
+int report_append_lines(const char *path, const char *header, size_t header_len, const char *rows,
+                        size_t rows_len);
+
 /* Writes one row per work item of stats to out (the header when `header`). */
 void report_trace_rows(FILE *out, const run_record *rec, const run_stats *stats, bool header);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh: runs every test suite of `make test` in order (cmocka unit tests, then the bats suites of the
 # command line, MPI, sanitizers, studies and the cluster), prints each framework's summary, and fails when
-# any suite fails. Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi sanitizers study cluster)
+# any suite fails. Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi sanitizers study tutorials cluster)
 set -euo pipefail
 
 usage() {
@@ -15,7 +15,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 unset OMP_NUM_THREADS SLURM_CPUS_PER_TASK
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi sanitizers study cluster)
+[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi sanitizers study tutorials cluster)
 failed=()
 
 run_unit() {
@@ -38,8 +38,8 @@ run_bats() {
 for suite in "${suites[@]}"; do
     case "$suite" in
         unit) run_unit || failed+=(unit) ;;
-        cli | mpi | sanitizers | study | cluster) run_bats "$suite" || failed+=("$suite") ;;
-        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi sanitizers study cluster)" >&2; exit 2 ;;
+        cli | mpi | sanitizers | study | tutorials | cluster) run_bats "$suite" || failed+=("$suite") ;;
+        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi sanitizers study tutorials cluster)" >&2; exit 2 ;;
     esac
 done
 

@@ -3,9 +3,9 @@
 
 #include "kernel.h"
 
-extern const kernel kernel_count, kernel_product, kernel_spin;
+extern const kernel kernel_count, kernel_product, kernel_spin, kernel_tasks;
 
-static const kernel *const kernels[] = {&kernel_count, &kernel_product, &kernel_spin, NULL};
+static const kernel *const kernels[] = {&kernel_count, &kernel_product, &kernel_spin, &kernel_tasks, NULL};
 
 const kernel *const *kernel_list(void)
 {

@@ -28,15 +28,20 @@
 /* The dynamic and guided schedules' work-request protocol. Rank 0 owns the next free item; it takes its
  * own batches directly and answers the other ranks' requests between its items (and, once it has no
  * items left, until every rank has had its final, empty grants). A rank keeps PREFETCH requests on their
- * way, so an answer that waits for rank 0 to finish an item still arrives before it is needed. */
-#define PREFETCH 2
+ * way, so an answer that waits for rank 0 to finish an item still arrives before it is needed; one is
+ * enough once the first batches are implicit, and more would reserve work that long tasks need elsewhere
+ * at the end of a run. */
+#define PREFETCH 1
 typedef struct mpi_dispatch {
     const job *j;
     int rank, size;
     int workers;            /* ranks * threads: the guided grab divides by all of them */
     uint64_t batch;         /* dynamic: items per grant (1 for mpi, the thread count for hybrid) */
     uint64_t next;          /* rank 0: the first item not yet granted */
-    int finished;           /* rank 0: empty grants sent (PREFETCH per other rank) */
+    int finished;           /* rank 0: empty grants sent */
+    int expect_finished;    /* rank 0: PREFETCH per other rank that asks at all */
+    uint64_t first_grant[2]; /* every rank's first batch is implicit: the same sequence on every rank */
+    bool first_pending;
     uint64_t grant[PREFETCH][2]; /* other ranks: first item and count of each grant on its way, */
     MPI_Request pending[PREFETCH]; /* answered in the order asked */
     int oldest, outstanding;
@@ -59,7 +64,7 @@ static void dispatch_serve(mpi_dispatch *d, bool until_all_finished)
     for (;;) {
         MPI_Status status;
         if (until_all_finished) {
-            if (d->finished >= (d->size - 1) * PREFETCH)
+            if (d->finished >= d->expect_finished)
                 return;
             MPI_Probe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &status);
         } else {
@@ -75,6 +80,25 @@ static void dispatch_serve(mpi_dispatch *d, bool until_all_finished)
             d->finished++;
         MPI_Send(grant, 2, MPI_UINT64_T, status.MPI_SOURCE, TAG_GRANT, MPI_COMM_WORLD);
     }
+}
+
+/* Every rank's first batch, without a message: ranks 0, 1, ... take the first grants in order, which every
+ * rank can work out alone, so no rank waits for rank 0 before its first item (a rank 0 busy with a long
+ * first item would otherwise hold everyone up). Ranks whose first grant is empty never ask at all. */
+static void dispatch_start(mpi_dispatch *d)
+{
+    d->next = 0;
+    for (int r = 0; r < d->size; r++) {
+        uint64_t first, count;
+        dispatch_grant(d, &first, &count);
+        if (r == d->rank) {
+            d->first_grant[0] = first;
+            d->first_grant[1] = count;
+        }
+        if (r > 0 && count > 0)
+            d->expect_finished += PREFETCH;
+    }
+    d->first_pending = true;
 }
 
 static void dispatch_request(mpi_dispatch *d)
@@ -98,6 +122,20 @@ static void dispatch_receive(mpi_dispatch *d, uint64_t *first, uint64_t *count)
 static bool dispatch_take(void *ctx, uint64_t *first, uint64_t *count)
 {
     mpi_dispatch *d = ctx;
+    if (d->first_pending) {
+        d->first_pending = false;
+        *first = d->first_grant[0];
+        *count = d->first_grant[1];
+        if (*count == 0) {
+            d->exhausted = true;
+            return false;
+        }
+        if (d->rank != 0)
+            while (d->outstanding < PREFETCH)
+                dispatch_request(d); /* ask for the next batches while the first one runs */
+        d->started = true;
+        return true;
+    }
     if (d->rank == 0) {
         dispatch_serve(d, false);
         dispatch_grant(d, first, count);
@@ -348,6 +386,7 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
 
     mpi_dispatch dispatch = {.j = j, .rank = rank, .size = size, .workers = size * threads,
                              .batch = hybrid ? (uint64_t)threads : 1};
+    dispatch_start(&dispatch);
     MPI_Barrier(MPI_COMM_WORLD);
     double t0 = timer_now();
     run_rank_items(j, hybrid, threads, &dispatch, parts, stats, rank, size, t0);

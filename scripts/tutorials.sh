@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# tutorials.sh: the five Python tutorials' experiments in C: every workload of `primes tasks` under serial,
+# omp, pthreads, fork, events and mpi (the plan is scripts/plot_tutorials.py --plan), plus `primes
+# overhead`. Writes DIR/runs.csv (one row per timed run, with provenance), DIR/traces/ (one per run),
+# DIR/overhead.csv and .txt, DIR/comparison.csv, DIR/table.txt, DIR/plots/ (a bar chart per experiment, the
+# tutorials' per-task timelines, per-worker Gantt charts of batch against a pool), DIR/tutorials.json
+# (what was asked, where, with which build), DIR/info.txt and DIR/commands.log; then prints the table.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+usage: scripts/tutorials.sh [OPTIONS]
+
+Runs the tutorials' experiments with primes tasks --workload NAME under every model (serial, omp,
+pthreads, fork, events, mpi), R timed repetitions each after W untimed ones, measures primes overhead,
+and prints one table: experiment, model, our median time, the tutorial's time for the same setup, our
+speedup and theirs. About 13 minutes at the tutorials' sizes (their waits alone take 4 of them).
+
+options:
+      --quick          small tasks (--scale 0.02), 1 repetition, no warm-up, a quick overhead: ~30 s
+      --scale S        size of the tasks (default 1: the tutorials' own; --quick: 0.02)
+      --reps R         timed repetitions of each run (default 3; --quick: 1)
+      --warmup W       untimed runs inside each process before the timed ones (default 1; --quick: 0):
+                       a CPU that has been idle (after the waits) runs its first computation slower
+      --experiments L  comma-separated experiments (default: all; see scripts/plot_tutorials.py --plan)
+      --models L       comma-separated models (default: serial,omp,pthreads,fork,events,mpi; mpi only
+                       when mpirun is found)
+      --dir DIR        where results go (default: results/tutorials; --quick: results/tutorials-quick);
+                       its earlier results are replaced
+      --primes PATH    the binary (default: $PRIMES, else ./primes at the repository root)
+      --no-plots       no figures (the table needs no matplotlib)
+      --no-overhead    leave out primes overhead
+      --wait-quiet S   before each run, wait up to S seconds for other processes to leave the CPUs
+                       (below 0.2 CPUs busy over half a second): for shared machines (default 0: never)
+  -h, --help           this text
+
+exit status: 0 done, 1 a run failed or did not verify (see DIR/runs.log), 2 bad usage
+EOF
+}
+
+die_usage() {
+    echo "tutorials.sh: $*" >&2
+    exit 2
+}
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+quick=0
+scale=""
+reps=""
+warmup=""
+experiments=""
+models="serial,omp,pthreads,fork,events,mpi"
+dir=""
+primes="${PRIMES:-$repo/primes}"
+plots=1
+overhead=1
+wait_quiet=0
+command_line="scripts/tutorials.sh $*"
+
+while [[ $# -gt 0 ]]; do
+    opt="$1"
+    case "$opt" in
+        -h | --help) usage; exit 0 ;;
+        --quick) quick=1; shift; continue ;;
+        --no-plots) plots=0; shift; continue ;;
+        --no-overhead) overhead=0; shift; continue ;;
+    esac
+    [[ $# -ge 2 ]] || die_usage "$opt needs a value (see --help)"
+    case "$opt" in
+        --scale) scale="$2" ;;
+        --reps) reps="$2" ;;
+        --warmup) warmup="$2" ;;
+        --experiments) experiments="$2" ;;
+        --models) models="$2" ;;
+        --dir) dir="$2" ;;
+        --primes) primes="$2" ;;
+        --wait-quiet) wait_quiet="$2" ;;
+        *) die_usage "unknown option '$opt' (see --help)" ;;
+    esac
+    shift 2
+done
+
+if ((quick)); then
+    : "${scale:=0.02}" "${reps:=1}" "${warmup:=0}" "${dir:=$repo/results/tutorials-quick}"
+else
+    : "${scale:=1}" "${reps:=3}" "${warmup:=1}" "${dir:=$repo/results/tutorials}"
+fi
+[[ "$reps" =~ ^[0-9]+$ && "$reps" -ge 1 ]] || die_usage "--reps: '$reps' is not a whole number >= 1"
+[[ "$warmup" =~ ^[0-9]+$ ]] || die_usage "--warmup: '$warmup' is not a whole number"
+[[ "$scale" =~ ^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$ ]] || die_usage "--scale: '$scale' is not a number above 0"
+[[ "$wait_quiet" =~ ^[0-9]+$ ]] || die_usage "--wait-quiet: '$wait_quiet' is not a whole number of seconds"
+[[ -x "$primes" ]] || die_usage "no primes binary at '$primes' (build it with make, or give --primes PATH or PRIMES=PATH)"
+primes=$(cd "$(dirname "$primes")" && pwd)/$(basename "$primes")
+"$primes" --list | grep -q '^workloads of tasks:' ||
+    die_usage "$primes has no tasks kernel (rebuild it from this tree)"
+planner=(python3 "$repo/scripts/plot_tutorials.py")
+
+# The plan, filtered by --experiments and --models: experiment workload workers model schedule.
+mapfile -t plan < <("${planner[@]}" --plan)
+IFS=', ' read -r -a want_models <<<"$models"
+want_experiments=()
+[[ -n "$experiments" ]] && IFS=', ' read -r -a want_experiments <<<"$experiments"
+for e in "${want_experiments[@]}"; do
+    printf '%s\n' "${plan[@]}" | awk -v e="$e" '$1 == e {found = 1} END {exit !found}' ||
+        die_usage "--experiments: '$e' is not an experiment ($(printf '%s\n' "${plan[@]}" | awk '{print $1}' | uniq | xargs))"
+done
+for m in "${want_models[@]}"; do
+    case "$m" in serial | omp | pthreads | fork | events | mpi) ;; *) die_usage "--models: '$m' is not serial, omp, pthreads, fork, events or mpi" ;; esac
+done
+notes=()
+has_mpirun=0
+if command -v mpirun >/dev/null && "$primes" --list | awk '$1 == "mpi"' | grep -q .; then has_mpirun=1; fi
+selected=()
+for line in "${plan[@]}"; do
+    read -r exp _ _ model _ <<<"$line"
+    [[ ${#want_experiments[@]} -eq 0 ]] || printf '%s\n' "${want_experiments[@]}" | grep -qx -- "$exp" || continue
+    printf '%s\n' "${want_models[@]}" | grep -qx -- "$model" || continue
+    if [[ "$model" == mpi && $has_mpirun -eq 0 ]]; then
+        notes+=("mpi left out: no mpirun, or primes was built without MPI")
+        continue
+    fi
+    selected+=("$line")
+done
+[[ ${#selected[@]} -gt 0 ]] || die_usage "nothing to run: no experiment of the plan under the models asked for"
+
+# ---- the directory: our files only are replaced ----
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+exec 9>"$dir/.lock"
+flock -n 9 || die_usage "another tutorials.sh is running in $dir"
+rm -rf "$dir/traces" "$dir/plots"
+rm -f "$dir"/{runs.csv,runs.log,commands.log,comparison.csv,table.txt,overhead.csv,overhead.txt,tutorials.json,info.txt,load.csv,plots.log}
+mkdir -p "$dir/traces"
+if [[ "$(id -u)" -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
+unset OMP_NUM_THREADS
+"$primes" info >"$dir/info.txt" 2>&1 || true
+
+json_string() {
+    local s="$1"
+    s=${s//\\/\\\\}
+    s=${s//\"/\\\"}
+    printf '"%s"' "$s"
+}
+now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+started=$(now)
+write_meta() { # write_meta STATUS
+    {
+        echo "{"
+        echo "  \"schema\": \"primes-tutorials/1\","
+        echo "  \"status\": $(json_string "$1"),"
+        echo "  \"started\": $(json_string "$started"),"
+        echo "  \"updated\": $(json_string "$(now)"),"
+        echo "  \"scale\": $scale,"
+        echo "  \"repetitions\": $reps,"
+        echo "  \"warmup_runs\": $warmup,"
+        echo "  \"wait_quiet_s\": $wait_quiet,"
+        echo "  \"runs\": ${#selected[@]},"
+        echo "  \"host\": $(json_string "$(hostname)"),"
+        echo "  \"cpu_model\": $(json_string "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)"),"
+        echo "  \"cores_allowed\": $(nproc),"
+        echo "  \"primes\": $(json_string "$primes"),"
+        echo "  \"primes_version\": $(json_string "$("$primes" --version)"),"
+        echo "  \"launcher_version\": $(json_string "$( ((has_mpirun)) && mpirun --version 2>/dev/null | head -n 1)"),"
+        echo "  \"other_cpus_before\": ${load_before:-null},"
+        echo "  \"other_cpus_after\": ${load_after:-null},"
+        echo "  \"command\": $(json_string "$command_line")"
+        echo "}"
+    } >"$dir/tutorials.json.tmp"
+    mv "$dir/tutorials.json.tmp" "$dir/tutorials.json"
+}
+load_before="" load_after=""
+write_meta running
+
+echo "tutorials $dir"
+echo "  ${#selected[@]} runs x $reps repetitions (after $warmup untimed), --scale $scale, $("$primes" --version)"
+for note in "${notes[@]}"; do echo "  note: $note"; done | sort -u
+
+# ---- how busy the machine is with other work ----
+# CPU time of the whole machine (ticks, /proc/stat: every field but idle and iowait) and of this shell's
+# finished children (ticks, /proc/self/stat cutime + cstime): other processes used the difference.
+machine_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+children_ticks() { awk '{sub(/^.*\) /, ""); print $14 + $15}' "/proc/$$/stat"; }
+tick=$(getconf CLK_TCK)
+echo "experiment,model,schedule,elapsed_s,our_cpu_s,other_cpu_s,other_cpus" >"$dir/load.csv"
+# other_cpus SECONDS: how many CPUs other processes kept busy while we slept SECONDS
+other_cpus() {
+    local m0 m1
+    m0=$(machine_ticks)
+    sleep "$1"
+    m1=$(machine_ticks)
+    awk -v d="$((m1 - m0))" -v t="$tick" -v s="$1" 'BEGIN {printf "%.2f", d / t / s}'
+}
+# wait_for_quiet: up to --wait-quiet seconds, until other processes keep fewer than 0.2 CPUs busy
+wait_for_quiet() {
+    local deadline=$((SECONDS + wait_quiet))
+    while ((SECONDS < deadline)); do
+        awk -v l="$(other_cpus 0.5)" 'BEGIN {exit !(l < 0.2)}' && return 0
+        sleep 1
+    done
+    return 0
+}
+load_before=$(other_cpus 1)
+echo "  other processes kept $load_before CPUs busy just before the runs (load.csv: during each run)"
+if awk -v l="$load_before" 'BEGIN {exit !(l > 0.3)}'; then
+    echo "  warning: the machine is busy with other work: CPU-bound times will be distorted (the waits will not)"
+fi
+
+# ---- the runs ----
+failed=0
+run_one() { # run_one EXPERIMENT WORKLOAD WORKERS MODEL SCHEDULE
+    local exp="$1" workload="$2" workers="$3" model="$4" schedule="$5" cmd=() status=0
+    local m0 c0 t0 m1 c1 t1
+    if [[ "$model" == mpi ]]; then
+        cmd=(mpirun --oversubscribe --bind-to none -np "$workers")
+    fi
+    cmd+=("$primes" tasks --workload "$workload" --scale "$scale" -m "$model" -s "$schedule" -r "$reps" --warmup "$warmup" -q
+        --csv "$dir/runs.csv" --trace "$dir/traces/$exp-$model-$schedule.csv")
+    [[ "$model" == serial || "$model" == mpi ]] || cmd+=(-t "$workers")
+    echo "$(now) ${cmd[*]}" >>"$dir/commands.log"
+    ((wait_quiet == 0)) || wait_for_quiet
+    m0=$(machine_ticks) c0=$(children_ticks) t0=$EPOCHREALTIME
+    "${cmd[@]}" >>"$dir/runs.log" 2>&1 || status=$?
+    t1=$EPOCHREALTIME c1=$(children_ticks) m1=$(machine_ticks)
+    awk -v e="$exp" -v m="$model" -v s="$schedule" -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" \
+        -v o="$((m1 - m0 - (c1 - c0)))" -v tick="$tick" 'BEGIN {
+            o = o < 0 ? 0 : o; printf "%s,%s,%s,%.3f,%.2f,%.2f,%.2f\n", e, m, s, t1 - t0, c / tick, o / tick,
+            o / tick / (t1 - t0)}' >>"$dir/load.csv"
+    echo "$(now) exit $status" >>"$dir/commands.log"
+    if [[ $status -ne 0 ]]; then
+        echo "tutorials.sh: this run failed with status $status: ${cmd[*]}" >&2
+        tail -n 4 "$dir/runs.log" | sed 's/^/  | /' >&2
+        failed=1
+    fi
+}
+i=0
+for line in "${selected[@]}"; do
+    i=$((i + 1))
+    read -r exp workload workers model schedule <<<"$line"
+    total="${#selected[@]}"
+    printf '  [%*d/%d] %-13s %-8s %-7s %d worker%s\n' "${#total}" "$i" "$total" "$exp" "$model" \
+        "$schedule" "$workers" "$([[ $workers -eq 1 ]] || echo s)"
+    run_one "$exp" "$workload" "$workers" "$model" "$schedule"
+done
+
+# ---- overheads ----
+if ((overhead)); then
+    if "$primes" overhead --help >/dev/null 2>&1; then
+        echo "  primes overhead$( ((quick)) && echo ' --quick')"
+        oargs=(overhead --csv "$dir/overhead.csv")
+        ((quick)) && oargs+=(--quick)
+        "$primes" "${oargs[@]}" >"$dir/overhead.txt" 2>>"$dir/runs.log" || {
+            echo "tutorials.sh: primes overhead failed (see $dir/overhead.txt)" >&2
+            failed=1
+        }
+    else
+        echo "  note: this primes has no 'overhead' command; overheads left out"
+    fi
+fi
+
+load_after=$(other_cpus 1)
+write_meta running
+
+# ---- the table and the figures ----
+echo
+"${planner[@]}" --table "$dir"
+if ((plots)); then
+    if py=$("$repo/scripts/plot.py" --probe 2>/dev/null | sed -n 's/^matplotlib [^ ]* in //p') && [[ -n "$py" ]]; then
+        "$py" "$repo/scripts/plot_tutorials.py" --plots "$dir" >"$dir/plots.log" 2>&1 || {
+            echo "tutorials.sh: the figures failed (see $dir/plots.log)" >&2
+            failed=1
+        }
+        for exp in pool-products pool-mixed; do
+            for trace in "$dir/traces/$exp"-*.csv; do
+                [[ -e "$trace" ]] || continue
+                "$repo/scripts/plot.py" --out "$dir/plots" --trace "$trace" >>"$dir/plots.log" 2>&1 || failed=1
+            done
+        done
+        echo "figures: $(grep -c '\.png$' "$dir/plots.log" || true) in $dir/plots"
+    else
+        echo "note: no python with matplotlib found (scripts/plot.py --probe): no figures"
+    fi
+fi
+if [[ -s "$dir/overhead.txt" ]]; then
+    echo
+    cat "$dir/overhead.txt"
+fi
+if awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "verified") c = i; next} $c == "false" {bad = 1}
+        END {exit !bad}' "$dir/comparison.csv"; then
+    echo "tutorials.sh: a run did not verify (comparison.csv, column verified)" >&2
+    failed=1
+fi
+write_meta "$([[ $failed -eq 0 ]] && echo complete || echo failed)"
+exit "$failed"
