@@ -84,8 +84,8 @@ from collections import OrderedDict  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-MODEL_ORDER = ["serial", "omp", "pthreads", "fork", "mpi", "hybrid"]
-MODEL_MARKERS = {"serial": "s", "omp": "o", "pthreads": "^", "fork": "D", "mpi": "v", "hybrid": "P"}
+MODEL_ORDER = ["serial", "omp", "pthreads", "fork", "events", "mpi", "hybrid"]
+MODEL_MARKERS = {"serial": "s", "omp": "o", "pthreads": "^", "fork": "D", "events": "X", "mpi": "v", "hybrid": "P"}
 
 
 class InputError(Exception):

@@ -14,7 +14,7 @@
 
 int model_rank(const char *model)
 {
-    static const char *const order[] = {"serial", "omp", "pthreads", "fork", "mpi", "hybrid"};
+    static const char *const order[] = {"serial", "omp", "pthreads", "fork", "events", "mpi", "hybrid"};
     for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
         if (strcmp(model, order[i]) == 0)
             return i;

@@ -65,7 +65,7 @@ int analysis_run(run_set *set, const analysis_options *opt, analysis *out, char 
 
 void analysis_free(analysis *a);
 
-/* The position of a model in the suite's canonical order (serial, omp, pthreads, fork, mpi, hybrid, then
+/* The position of a model in the suite's canonical order (serial, omp, pthreads, fork, events, mpi, hybrid, then
  * any other). */
 int model_rank(const char *model);
 
