@@ -36,7 +36,8 @@ typedef struct mpi_dispatch {
     const job *j;
     int rank, size;
     int workers;            /* ranks * threads: the guided grab divides by all of them */
-    uint64_t batch;         /* dynamic: items per grant (1 for mpi, the thread count for hybrid) */
+    uint64_t batch;         /* dynamic: items per grant (1 for mpi; 4 per thread for hybrid, whose threads
+                             * meet at the end of every grant: fewer, larger grants wait less there) */
     uint64_t next;          /* rank 0: the first item not yet granted */
     int finished;           /* rank 0: empty grants sent */
     int expect_finished;    /* rank 0: PREFETCH per other rank that asks at all */
@@ -385,7 +386,7 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
     void **parts = partials_new(j, threads);
 
     mpi_dispatch dispatch = {.j = j, .rank = rank, .size = size, .workers = size * threads,
-                             .batch = hybrid ? (uint64_t)threads : 1};
+                             .batch = hybrid ? 4 * (uint64_t)threads : 1};
     dispatch_start(&dispatch);
     MPI_Barrier(MPI_COMM_WORLD);
     double t0 = timer_now();
