@@ -13,15 +13,7 @@ typedef struct each_ctx {
 static void each_in_segment(void *ctx, const uint8_t *bytes, size_t nbytes, uint64_t base_byte)
 {
     const each_ctx *e = ctx;
-    for (size_t w = 0; w < nbytes / 8; w++) {
-        uint64_t word;
-        memcpy(&word, bytes + 8 * w, sizeof word);
-        while (word) {
-            unsigned bit = (unsigned)__builtin_ctzll(word);
-            e->visit(e->ctx, sieve_word_bit_value(base_byte, w, bit));
-            word &= word - 1;
-        }
-    }
+    sieve_segment_each(bytes, nbytes, base_byte, e->visit, e->ctx);
 }
 
 static void count_in_segment(void *ctx, const uint8_t *bytes, size_t nbytes, uint64_t base_byte)

@@ -174,15 +174,14 @@ static void append_prime(sieve_scratch *s, uint32_t prime)
     s->primes[s->n_primes++] = prime;
 }
 
+static void append_one(void *ctx, uint64_t prime)
+{
+    append_prime(ctx, (uint32_t)prime);
+}
+
 static void append_segment_primes(void *ctx, const uint8_t *bytes, size_t nbytes, uint64_t base_byte)
 {
-    sieve_scratch *s = ctx;
-    for (size_t w = 0; w < nbytes / 8; w++) {
-        uint64_t word;
-        memcpy(&word, bytes + 8 * w, sizeof word);
-        for (; word; word &= word - 1)
-            append_prime(s, (uint32_t)sieve_word_bit_value(base_byte, w, (unsigned)__builtin_ctzll(word)));
-    }
+    sieve_segment_each(bytes, nbytes, base_byte, append_one, ctx);
 }
 
 static sieve_scratch *inner_sieve(sieve_scratch *s)
@@ -655,17 +654,15 @@ typedef struct stream_ctx {
     uint64_t base, lo;
 } stream_ctx;
 
-static void cross_off_streamed(void *ctx, const uint8_t *bytes, size_t nbytes, uint64_t base_byte)
+static void cross_off_one(void *ctx, uint64_t prime)
 {
     const stream_ctx *c = ctx;
-    for (size_t w = 0; w < nbytes / 8; w++) {
-        uint64_t word;
-        memcpy(&word, bytes + 8 * w, sizeof word);
-        for (; word; word &= word - 1) {
-            uint64_t p = sieve_word_bit_value(base_byte, w, (unsigned)__builtin_ctzll(word));
-            cross_off_once(c->seg, c->nbytes, c->base, c->lo, (uint32_t)p);
-        }
-    }
+    cross_off_once(c->seg, c->nbytes, c->base, c->lo, (uint32_t)prime);
+}
+
+static void cross_off_streamed(void *ctx, const uint8_t *bytes, size_t nbytes, uint64_t base_byte)
+{
+    sieve_segment_each(bytes, nbytes, base_byte, cross_off_one, ctx);
 }
 
 /* A narrow range far out (sqrt(hi) beyond the list): one segment, its sieving primes streamed from the

@@ -33,6 +33,18 @@ static inline uint64_t sieve_word_bit_value(uint64_t base_byte, size_t word, uns
     return 30 * (base_byte + word * 8 + bit / 8) + sieve_wheel_residue[bit % 8];
 }
 
+/* Calls each(ctx, p) for every prime p of a segment handed to a visitor, in increasing order. */
+static inline void sieve_segment_each(const uint8_t *bytes, size_t nbytes, uint64_t base_byte,
+                                      void (*each)(void *ctx, uint64_t prime), void *ctx)
+{
+    for (size_t w = 0; w < nbytes / 8; w++) {
+        uint64_t word;
+        __builtin_memcpy(&word, bytes + 8 * w, sizeof word);
+        for (; word; word &= word - 1)
+            each(ctx, sieve_word_bit_value(base_byte, w, (unsigned)__builtin_ctzll(word)));
+    }
+}
+
 /* Floor of the square root of x, exact for every 64-bit x. */
 uint64_t isqrt_u64(uint64_t x);
 
