@@ -341,6 +341,20 @@ static void presieve_segment(const sieve_scratch *s, uint8_t *restrict seg, size
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
+/* The 8 crossings of one period of a sieving prime 30q + r of wheel class c, x pointing at the first of
+ * them: the offsets and masks are constants of the class. */
+static ALWAYS_INLINE void cross_period(uint8_t *x, uint64_t q, const int c)
+{
+    x[0] &= CROSS_MASK(c, 0);
+    x[q * 6 + wheel_carry[c][1]] &= CROSS_MASK(c, 1);
+    x[q * 10 + wheel_carry[c][2]] &= CROSS_MASK(c, 2);
+    x[q * 12 + wheel_carry[c][3]] &= CROSS_MASK(c, 3);
+    x[q * 16 + wheel_carry[c][4]] &= CROSS_MASK(c, 4);
+    x[q * 18 + wheel_carry[c][5]] &= CROSS_MASK(c, 5);
+    x[q * 22 + wheel_carry[c][6]] &= CROSS_MASK(c, 6);
+    x[q * 28 + wheel_carry[c][7]] &= CROSS_MASK(c, 7);
+}
+
 /* Every period of every small prime of class c that starts before byte n of the chunk: 8 crossings
  * each, unrolled, with no test between them (a period that reaches past n writes into the next chunk or
  * the padding: the same composites, crossed again or ignored). */
@@ -351,21 +365,9 @@ static ALWAYS_INLINE void small_cross(uint8_t *seg, int32_t n32, small_prime *sp
     for (size_t i = 0; i < count; i++) {
         const uint64_t q = sp[i].q;
         const int64_t p = (int64_t)(30 * q + r);
-        const uint64_t o1 = q * 6 + wheel_carry[c][1], o2 = q * 10 + wheel_carry[c][2], o3 = q * 12 + wheel_carry[c][3],
-                       o4 = q * 16 + wheel_carry[c][4], o5 = q * 18 + wheel_carry[c][5], o6 = q * 22 + wheel_carry[c][6],
-                       o7 = q * 28 + wheel_carry[c][7];
         int64_t b = sp[i].b;
-        for (; b < n; b += p) {
-            uint8_t *x = seg + b;
-            x[0] &= CROSS_MASK(c, 0);
-            x[o1] &= CROSS_MASK(c, 1);
-            x[o2] &= CROSS_MASK(c, 2);
-            x[o3] &= CROSS_MASK(c, 3);
-            x[o4] &= CROSS_MASK(c, 4);
-            x[o5] &= CROSS_MASK(c, 5);
-            x[o6] &= CROSS_MASK(c, 6);
-            x[o7] &= CROSS_MASK(c, 7);
-        }
+        for (; b < n; b += p)
+            cross_period(seg + b, q, c);
         sp[i].b = (int32_t)(b - n);
     }
 }
@@ -377,15 +379,7 @@ static ALWAYS_INLINE void small_head(uint8_t *seg, const small_prime *sp, size_t
     const uint32_t r = sieve_wheel_residue[c];
     for (size_t i = 0; i < count; i++) {
         const uint32_t q = sp[i].q;
-        uint8_t *x = seg + sp[i].b - (int32_t)(30 * q + r);
-        x[0] &= CROSS_MASK(c, 0);
-        x[q * 6 + wheel_carry[c][1]] &= CROSS_MASK(c, 1);
-        x[q * 10 + wheel_carry[c][2]] &= CROSS_MASK(c, 2);
-        x[q * 12 + wheel_carry[c][3]] &= CROSS_MASK(c, 3);
-        x[q * 16 + wheel_carry[c][4]] &= CROSS_MASK(c, 4);
-        x[q * 18 + wheel_carry[c][5]] &= CROSS_MASK(c, 5);
-        x[q * 22 + wheel_carry[c][6]] &= CROSS_MASK(c, 6);
-        x[q * 28 + wheel_carry[c][7]] &= CROSS_MASK(c, 7);
+        cross_period(seg + sp[i].b - (int32_t)(30 * q + r), q, c);
     }
 }
 
@@ -445,17 +439,8 @@ static ALWAYS_INLINE void medium_cross(uint8_t *seg, uint32_t n32, const medium_
     whole: {
             const uint64_t p = 30 * q + r, o7 = q * 28 + wheel_carry[c][7];
             if (n > o7)
-                for (const uint64_t limit = n - o7; b < limit; b += p) {
-                    uint8_t *x = seg + b;
-                    x[0] &= CROSS_MASK(c, 0);
-                    x[q * 6 + wheel_carry[c][1]] &= CROSS_MASK(c, 1);
-                    x[q * 10 + wheel_carry[c][2]] &= CROSS_MASK(c, 2);
-                    x[q * 12 + wheel_carry[c][3]] &= CROSS_MASK(c, 3);
-                    x[q * 16 + wheel_carry[c][4]] &= CROSS_MASK(c, 4);
-                    x[q * 18 + wheel_carry[c][5]] &= CROSS_MASK(c, 5);
-                    x[q * 22 + wheel_carry[c][6]] &= CROSS_MASK(c, 6);
-                    x[o7] &= CROSS_MASK(c, 7);
-                }
+                for (const uint64_t limit = n - o7; b < limit; b += p)
+                    cross_period(seg + b, q, c);
         }
         MEDIUM_TESTED(0)
         MEDIUM_TESTED(1)
