@@ -158,50 +158,44 @@ def number(text, path, line, column):
         raise InputError("%s:%d: %s: '%s' is not a number" % (path, line, column, text))
 
 
-def read_summary(path):
+def csv_rows(path, need, what):
+    """The rows of a CSV file with the columns `need`, each row with its line number; an InputError naming
+    the file (and `what` it should have been) when it cannot be read or lacks a column."""
     try:
         f = open(path, newline="")
     except OSError as e:
         raise InputError("%s: cannot open: %s" % (path, e.strerror))
     with f:
         reader = csv.DictReader(f)
-        missing = [c for c in SUMMARY_COLUMNS if c not in (reader.fieldnames or [])]
+        missing = [c for c in need if c not in (reader.fieldnames or [])]
         if missing:
-            raise InputError("%s:1: missing columns %s: not a summary of primes analyze --csv"
-                             % (path, ", ".join(missing)))
-        rows = []
-        for row in reader:
-            line = reader.line_num
-            if row["schema"] != "primes-summary/1":
-                raise InputError("%s:%d: schema '%s' is not primes-summary/1" % (path, line, row["schema"]))
-            for c in ("n", "from", "ranks", "threads", "workers", "mean_s", "ci95_s", "speedup", "speedup_ci95",
-                      "efficiency", "efficiency_ci95", "karp_flatt", "fit_serial_fraction", "fit_t1_s",
-                      "gustafson_alpha", "speedup_serial", "fit_ci95", "karp_flatt_ci95",
-                      "gustafson_alpha_ci95"):
-                if c in row:
-                    row[c] = number(row[c], path, line, c)
-            row["oversubscribed"] = row["oversubscribed"] == "true"
-            rows.append(row)
+            raise InputError("%s:1: missing columns %s: not %s" % (path, ", ".join(missing), what))
+        return [(reader.line_num, row) for row in reader]
+
+
+def read_summary(path):
+    rows = []
+    for line, row in csv_rows(path, SUMMARY_COLUMNS, "a summary of primes analyze --csv"):
+        if row["schema"] != "primes-summary/1":
+            raise InputError("%s:%d: schema '%s' is not primes-summary/1" % (path, line, row["schema"]))
+        for c in ("n", "from", "ranks", "threads", "workers", "mean_s", "ci95_s", "speedup", "speedup_ci95",
+                  "efficiency", "efficiency_ci95", "karp_flatt", "fit_serial_fraction", "fit_t1_s",
+                  "gustafson_alpha", "speedup_serial", "fit_ci95", "karp_flatt_ci95",
+                  "gustafson_alpha_ci95"):
+            if c in row:
+                row[c] = number(row[c], path, line, c)
+        row["oversubscribed"] = row["oversubscribed"] == "true"
+        rows.append(row)
     return rows
 
 
 def read_trace(path, rep):
-    try:
-        f = open(path, newline="")
-    except OSError as e:
-        raise InputError("%s: cannot open: %s" % (path, e.strerror))
-    with f:
-        reader = csv.DictReader(f)
-        need = ["rep", "item", "rank", "thread", "host", "start_s", "stop_s"]
-        missing = [c for c in need if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError("%s:1: missing columns %s: not a trace of primes --trace" % (path, ", ".join(missing)))
-        items = []
-        for row in reader:
-            line = reader.line_num
-            item = {k: number(row[k], path, line, k) for k in ("rep", "item", "rank", "thread", "start_s", "stop_s")}
-            item["host"] = row["host"]
-            items.append(item)
+    need = ["rep", "item", "rank", "thread", "host", "start_s", "stop_s"]
+    items = []
+    for line, row in csv_rows(path, need, "a trace of primes --trace"):
+        item = {k: number(row[k], path, line, k) for k in ("rep", "item", "rank", "thread", "start_s", "stop_s")}
+        item["host"] = row["host"]
+        items.append(item)
     if not items:
         raise InputError("%s: no work items in the trace" % path)
     reps = sorted({int(i["rep"]) for i in items})

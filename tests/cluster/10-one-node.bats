@@ -25,17 +25,9 @@ setup_file() {
     export STRONG_ID=${ids[0]} WEAK_ID=${ids[1]} HYBRID_ID=${ids[2]} ANALYSIS_ID=${ids[3]}
 }
 
-teardown_file() {
-    [[ -z "${CLUSTER_TMP:-}" ]] && return 0
-    cluster_down "$CLUSTER_TMP/cluster"
-    rm -rf "$CLUSTER_TMP"
-}
+teardown_file() { checks_file_teardown; }
 
-setup() {
-    checks_skip_unless_cluster
-    # shellcheck source=/dev/null
-    source "$CLUSTER_TMP/cluster/env"
-}
+setup() { checks_test_setup; }
 
 # A test that fails half-way must not leave its job running: it would hold the node for the next tests.
 teardown() {

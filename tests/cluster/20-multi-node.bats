@@ -32,17 +32,9 @@ setup_file() {
     export MPIRUN_ID
 }
 
-teardown_file() {
-    [[ -z "${CLUSTER_TMP:-}" ]] && return 0
-    cluster_down "$CLUSTER_TMP/cluster"
-    rm -rf "$CLUSTER_TMP"
-}
+teardown_file() { checks_file_teardown; }
 
-setup() {
-    checks_skip_unless_cluster
-    # shellcheck source=/dev/null
-    source "$CLUSTER_TMP/cluster/env"
-}
+setup() { checks_test_setup; }
 
 teardown() { :; }
 

@@ -33,6 +33,21 @@ checks_skip_unless_cluster() {
     [[ -z "${CLUSTER_SKIP:-}" ]] || skip "$CLUSTER_SKIP"
 }
 
+# checks_test_setup: each test's setup in a file that brought up a cluster under $CLUSTER_TMP: skip where
+# it could not, else the cluster's environment (its env file: SLURM_CONF and CLUSTER_*).
+checks_test_setup() {
+    checks_skip_unless_cluster
+    # shellcheck source=/dev/null
+    source "$CLUSTER_TMP/cluster/env"
+}
+
+# checks_file_teardown: in teardown_file: the cluster under $CLUSTER_TMP stopped and its files removed.
+checks_file_teardown() {
+    [[ -z "${CLUSTER_TMP:-}" ]] && return 0
+    cluster_down "$CLUSTER_TMP/cluster"
+    rm -rf "$CLUSTER_TMP"
+}
+
 # submit_ids OUTPUT: the job ids jobs/submit.sh printed, in order (the analysis last).
 submit_ids() {
     grep -o ': job [0-9]*$' <<<"$1" | awk '{print $3}'
