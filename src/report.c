@@ -364,11 +364,12 @@ void report_human(FILE *out, const run_record *rec)
     else
         fprintf(out, "  verified  %s, %s: %s\n", r->verify_ok ? "yes" : "FAILED",
                 r->verify == VERIFY_EXACT ? "exactly" : "by table", r->verify_detail);
-    fprintf(out, "  model     %s: %d worker%s (%d rank%s x %d thread%s), schedule %s, %" PRIu64 " item%s of %" PRIu64
-                 "\n",
+    const char *per_rank = rec->model->forks_workers ? (rec->threads == 1 ? "process" : "processes")
+                                                     : (rec->threads == 1 ? "thread" : "threads");
+    fprintf(out, "  model     %s: %d worker%s (%d rank%s x %d %s), schedule %s, %" PRIu64 " item%s of %" PRIu64 "\n",
             rec->model->name, rec->ranks * rec->threads, rec->ranks * rec->threads == 1 ? "" : "s", rec->ranks,
-            rec->ranks == 1 ? "" : "s", rec->threads, rec->threads == 1 ? "" : "s", schedule_name(j->schedule),
-            j->n_items, j->n_items == 1 ? "" : "s", j->chunk);
+            rec->ranks == 1 ? "" : "s", rec->threads, per_rank, schedule_name(j->schedule), j->n_items,
+            j->n_items == 1 ? "" : "s", j->chunk);
     fprintf(out, "  time      %s wall, %.3g %s/s, merge and final step %s\n", wall, numbers_per_second(rec),
             j->kernel->task_count ? "tasks" : "numbers", merge);
     fprintf(out, "  workers   busy min %s, mean %s, max %s, imbalance %.1f%%%s\n", bmin, bmean, bmax,

@@ -337,5 +337,6 @@ const model model_fork = {
     .name = "fork",
     .summary = "worker processes (fork), results back through pipes",
     .uses_mpi = false,
+    .forks_workers = true,
     .run = fork_run,
 };

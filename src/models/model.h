@@ -35,6 +35,7 @@ typedef struct model {
     const char *name;
     const char *summary;
     bool uses_mpi;             /* needs MPI initialised (mpi, hybrid) */
+    bool forks_workers;        /* its workers per rank are processes, not threads (fork) */
     /* Runs every item of the job. On success returns 0 and, on rank 0, leaves the combined and completed
      * partial in `partial` (an init'ed partial of the job's kernel). On failure returns nonzero with
      * stats->error set. */

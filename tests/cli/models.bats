@@ -53,6 +53,8 @@ load ../lib/matrix
     run "$PRIMES" count -n 1e7 --model omp -t 2
     [[ "$output" == *"model     omp: 2 workers (1 rank x 2 threads)"* ]]
     [[ "$output" == *"busy min"*"imbalance"* ]]
+    run "$PRIMES" count -n 1e7 --model fork -t 2
+    [[ "$output" == *"model     fork: 2 workers (1 rank x 2 processes)"* ]]
 }
 
 @test "the thread count comes from -t, OMP_NUM_THREADS, SLURM_CPUS_PER_TASK, then the affinity mask" {
