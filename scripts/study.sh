@@ -21,8 +21,9 @@ what to run:
   -n, --size SPEC         N for every kernel, or KERNEL=N,KERNEL=N (defaults: count=1e9, product=1e7,
                           spin=9^9); under --scaling weak, the 1-worker size
       --methods LIST      count/product methods: sieve, trial, naive (default: sieve)
-      --models LIST       serial,omp,pthreads,fork,mpi,hybrid (default: every model compiled in; mpi and
-                          hybrid need mpirun or srun). serial runs at 1 worker only
+      --models LIST       serial,omp,pthreads,fork,events,mpi,hybrid (default: every model compiled in; mpi and
+                          hybrid need mpirun or srun). serial and events (one thread, an event
+                          loop) run at 1 worker only
       --workers LIST      worker counts (default: 1 2 4 ... up to --max-workers, and that maximum)
       --max-workers P     (default: the cores this shell may run on, nproc); counts above it are
                           marked oversubscribed (in the plan, study.json and primes analyze)
@@ -87,8 +88,8 @@ while [[ $# -gt 0 ]]; do
         --force) force=1; shift; continue ;;
         --dry-run) dry_run=1; shift; continue ;;
     esac
-    [[ $# -ge 2 ]] || die_usage "$opt needs a value (see --help)"
-    value="$2"
+    # an unknown option is named as such even when it comes last; a known one then needs its value
+    value="${2-}" has_value=$(($# >= 2))
     case "$opt" in
         --kernels) kernels="$value" ;;
         -n | --size) size_spec="$value" ;;
@@ -109,6 +110,7 @@ while [[ $# -gt 0 ]]; do
         --primes) primes="$value" ;;
         *) die_usage "unknown option '$opt' (see --help)" ;;
     esac
+    ((has_value)) || die_usage "$opt needs a value (see --help)"
     shift 2
 done
 
@@ -229,8 +231,10 @@ size_for() {
     local k="$1" m="$2" p="$3" scale=1
     [[ "$scaling" == weak ]] && scale="$p"
     [[ -n "${base_size[$k]:-}" ]] || die_usage "--size: no size for kernel '$k' (give -n $k=N)"
-    "$primes" analyze --weak-size "${base_size[$k]}" --kernel "$k" --method "$m" --workers "$scale" ||
-        die_usage "--size: '${base_size[$k]}' for kernel $k is not usable"
+    local out
+    out=$("$primes" analyze --weak-size "${base_size[$k]}" --kernel "$k" --method "$m" --workers "$scale" 2>&1) ||
+        die_usage "--size for kernel $k: ${out#primes: analyze: --weak-size: }"
+    echo "$out"
 }
 
 # Ranks x threads of a hybrid point: --hybrid-threads, else the largest divisor r of p with r*r <= p.
@@ -253,7 +257,7 @@ for k in "${kernel_list[@]}"; do
     for m in "${kernel_methods[@]}"; do
         for model in "${model_list[@]}"; do
             for p in "${workers[@]}"; do
-                [[ "$model" == serial && "$p" -ne 1 ]] && continue
+                [[ ("$model" == serial || "$model" == events) && "$p" -ne 1 ]] && continue
                 case "$model" in
                     mpi) ranks=$p threads=1 ;;
                     hybrid) if ! read -r ranks threads < <(hybrid_split "$p"); then

@@ -14,7 +14,7 @@ usage: scripts/tutorials.sh [OPTIONS]
 Runs the tutorials' experiments with primes tasks --workload NAME under every model (serial, omp,
 pthreads, fork, events, mpi), R timed repetitions each after W untimed ones, measures primes overhead,
 and prints one table: experiment, model, our median time, the tutorial's time for the same setup, our
-speedup and theirs. About 13 minutes at the tutorials' sizes (their waits alone take 4 of them).
+speedup and theirs. About 10 minutes at the tutorials' sizes (their waits alone take 4 of them).
 
 options:
       --quick          small tasks (--scale 0.02), 1 repetition, no warm-up, a quick overhead: ~30 s
@@ -65,18 +65,20 @@ while [[ $# -gt 0 ]]; do
         --no-plots) plots=0; shift; continue ;;
         --no-overhead) overhead=0; shift; continue ;;
     esac
-    [[ $# -ge 2 ]] || die_usage "$opt needs a value (see --help)"
+    # an unknown option is named as such even when it comes last; a known one then needs its value
+    value="${2-}" has_value=$(($# >= 2))
     case "$opt" in
-        --scale) scale="$2" ;;
-        --reps) reps="$2" ;;
-        --warmup) warmup="$2" ;;
-        --experiments) experiments="$2" ;;
-        --models) models="$2" ;;
-        --dir) dir="$2" ;;
-        --primes) primes="$2" ;;
-        --wait-quiet) wait_quiet="$2" ;;
+        --scale) scale="$value" ;;
+        --reps) reps="$value" ;;
+        --warmup) warmup="$value" ;;
+        --experiments) experiments="$value" ;;
+        --models) models="$value" ;;
+        --dir) dir="$value" ;;
+        --primes) primes="$value" ;;
+        --wait-quiet) wait_quiet="$value" ;;
         *) die_usage "unknown option '$opt' (see --help)" ;;
     esac
+    ((has_value)) || die_usage "$opt needs a value (see --help)"
     shift 2
 done
 
@@ -215,7 +217,9 @@ run_one() { # run_one EXPERIMENT WORKLOAD WORKERS MODEL SCHEDULE
     fi
     cmd+=("$primes" tasks --workload "$workload" --scale "$scale" -m "$model" -s "$schedule" -r "$reps" --warmup "$warmup" -q
         --csv "$dir/runs.csv" --trace "$dir/traces/$exp-$model-$schedule.csv")
-    [[ "$model" == serial || "$model" == mpi ]] || cmd+=(-t "$workers")
+    # -t: workers per process; the event loop takes it only as the size of a batch round
+    [[ "$model" == serial || "$model" == mpi || ("$model" == events && "$schedule" != batch) ]] ||
+        cmd+=(-t "$workers")
     echo "$(now) ${cmd[*]}" >>"$dir/commands.log"
     ((wait_quiet == 0)) || wait_for_quiet
     m0=$(machine_ticks) c0=$(children_ticks) t0=$EPOCHREALTIME

@@ -1,12 +1,14 @@
 /* cli.c: parsing and validating the command line. Every rejection is one line naming the bad value and
  * what is allowed; nothing here opens, creates or truncates a file. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -104,8 +106,8 @@ static int parse_method(const char *text, options *opt, char *error, size_t size
     return 0;
 }
 
-/* The directory of path exists and is writable (checked before the run, so a bad path fails fast and no
- * file is touched). */
+/* The directory of path exists and takes new files, and path is neither a directory nor a file that cannot
+ * be written (checked before the run, so a bad path fails fast and no file is touched). */
 static int check_writable(const char *option, const char *path, char *error, size_t size)
 {
     if (!*path)
@@ -119,12 +121,72 @@ static int check_writable(const char *option, const char *path, char *error, siz
         dir[1] = '\0';
     else
         *slash = '\0';
-    if (access(dir, W_OK) != 0)
+    /* a file really created (and removed) there: access() says yes to root even where nothing can be
+     * created, and -o and --trace write a temporary file beside theirs, renamed when it is whole */
+    char probe[PATH_MAX + 32];
+    snprintf(probe, sizeof probe, "%s/.primes-probe-XXXXXX", dir);
+    int probe_fd = mkstemp(probe);
+    if (probe_fd < 0)
         return reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)", option,
                       path, strerror(errno));
-    if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
-        return reject(error, size, "%s: cannot write '%s': %s (allowed: a writable file)", option, path,
-                      strerror(errno));
+    close(probe_fd);
+    unlink(probe);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0; /* a new file */
+    if (S_ISDIR(st.st_mode))
+        return reject(error, size, "%s: '%s' is a directory (allowed: a path to a file)", option, path);
+    if (S_ISREG(st.st_mode)) {
+        /* opened for writing without truncating or creating: the file is left as it is */
+        int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            return reject(error, size, "%s: cannot write '%s': %s (allowed: a writable file)", option, path,
+                          strerror(errno));
+        close(fd);
+    }
+    return 0;
+}
+
+/* An existing, non-empty --csv file must hold primes' run rows (its header starts as ours does), so a run
+ * never appends its row under another file's header (a trace, a summary, someone else's data). */
+static int check_csv_kind(const char *path, char *error, size_t size)
+{
+    static const char header_start[] = "schema,kernel,";
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0; /* a new file (writability was checked with the option) */
+    char head[sizeof header_start] = "";
+    size_t got = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    head[got] = '\0';
+    if (got > 0 && strcmp(head, header_start) != 0)
+        return reject(error, size,
+                      "--csv: '%s' holds other data (allowed: a new file, or one written by primes --csv, whose "
+                      "header starts 'schema,kernel,')",
+                      path);
+    return 0;
+}
+
+/* Two of --csv, --trace and -o naming one file would overwrite or interleave each other. */
+static bool same_file(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    if (strcmp(a, b) == 0)
+        return true;
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int check_distinct_outputs(const options *opt, char *error, size_t size)
+{
+    const char *names[] = {"--csv", "--trace", "--output"};
+    const char *paths[] = {opt->csv_path, opt->trace_path, opt->output_path};
+    for (int i = 0; i < 3; i++)
+        for (int k = i + 1; k < 3; k++)
+            if (same_file(paths[i], paths[k]))
+                return reject(error, size, "%s: '%s' is also the %s file (allowed: a different file for each)",
+                              names[k], paths[k], names[i]);
     return 0;
 }
 
@@ -318,8 +380,24 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
                       "--verify: the exact check of [%" PRIu64 ", %" PRIu64 ") is out of reach (allowed: n <= %" PRIu64
                       ", or a range at most %u wide)",
                       opt->from, opt->n, (uint64_t)PI_EXACT_MAX + 1, (unsigned)VERIFY_PRIME_BY_PRIME_WIDTH);
+    int status = check_distinct_outputs(opt, error, size);
+    if (status == 0 && opt->csv_path)
+        status = check_csv_kind(opt->csv_path, error, size);
+    if (status)
+        return status;
     if (opt->model && strcmp(opt->model->name, "serial") == 0 && opt->threads > 1)
         return reject(error, size, "--threads: %d does not apply to --model serial (allowed: 1)", opt->threads);
+    if (opt->model && strcmp(opt->model->name, "mpi") == 0 && opt->threads > 1)
+        return reject(error, size,
+                      "--threads: %d does not apply to --model mpi, one worker per rank (allowed: 1; threads in "
+                      "each rank: --model hybrid)",
+                      opt->threads);
+    if (opt->model && strcmp(opt->model->name, "events") == 0 && opt->threads > 1 &&
+        opt->schedule != SCHEDULE_BATCH)
+        return reject(error, size,
+                      "--threads: %d does not apply to --model events, one thread (allowed: 1, or with --schedule "
+                      "batch the round size)",
+                      opt->threads);
     return 0;
 }
 
@@ -337,6 +415,8 @@ int cli_parse(int argc, char **argv, options *opt, char *error, size_t size)
         const char *arg = argv[i];
         if (arg[0] != '-' || arg[1] == '\0') {
             if (kernel_given || i != 1) {
+                if (kernel_find(arg) || strcmp(arg, "info") == 0)
+                    return reject(error, size, "'%s' must come first (allowed: primes %s [OPTIONS])", arg, arg);
                 return reject(error, size, "'%s' is not an option (allowed: options start with -; see --help)",
                               arg);
             }
@@ -349,7 +429,7 @@ int cli_parse(int argc, char **argv, options *opt, char *error, size_t size)
             if (!opt->kernel) {
                 char names[256];
                 names_of_kernels(names, sizeof names);
-                return reject(error, size, "'%s' is not a kernel or command (allowed kernels: %s; commands: info)",
+                return reject(error, size, "'%s' is not a kernel or command (allowed kernels: %s; commands: info, analyze, overhead)",
                               arg, names);
             }
             continue;
@@ -377,7 +457,9 @@ int cli_parse(int argc, char **argv, options *opt, char *error, size_t size)
 void cli_print_help(FILE *out)
 {
     fputs("usage: primes [KERNEL] [OPTIONS]\n"
-          "       primes info\n"
+          "       primes info                       this machine, libraries and build\n"
+          "       primes analyze [OPTIONS] CSV...   statistics and scaling fits (primes analyze --help)\n"
+          "       primes overhead [OPTIONS]         threads, processes, OpenMP, MPI costs (--help)\n"
           "\n"
           "Runs one kernel under one parallel model, times it, verifies the answer and reports it.\n"
           "\n"
@@ -393,7 +475,7 @@ void cli_print_help(FILE *out)
           "      --method M       sieve (default) | trial (divisors up to sqrt i) | naive (every j up to i/2)\n"
           "\n"
           "parallelism:\n"
-          "  -m, --model M        serial | omp | pthreads | fork | mpi | hybrid (those compiled in: --list);\n"
+          "  -m, --model M        serial | omp | pthreads | fork | events | mpi | hybrid (compiled in: --list);\n"
           "                       default: mpi (hybrid with threads > 1) under mpirun/srun with 2+ ranks, else\n"
           "                       omp when a thread count > 1 is asked for, else serial\n"
           "  -t, --threads T      workers per process (default: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK,\n"

@@ -430,7 +430,7 @@ static int hybrid_run(const job *j, const model_options *opt, void *partial, run
 
 const model model_mpi = {
     .name = "mpi",
-    .summary = "one worker per MPI rank (dynamic: an MPI-3 atomic counter)",
+    .summary = "one worker per MPI rank (dynamic: work requests to rank 0)",
     .uses_mpi = true,
     .run = mpi_run,
 };

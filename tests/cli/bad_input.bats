@@ -60,7 +60,16 @@ check_bad() {
 @test "csv in a missing directory" { check_bad "cannot write '$SCRATCH/new/runs.csv'" --csv "$SCRATCH/new/runs.csv"; }
 @test "serial with threads" { check_bad "does not apply to --model serial" --model serial -t 4; }
 @test "--verify out of reach" { check_bad "--verify: the exact check" --from 1e17 -n 2e17 --verify; }
-@test "kernel given twice" { check_bad "'product' is not an option" count product; }
+@test "kernel given twice" { check_bad "'product' must come first" count product; }
+@test "kernel after an option" { check_bad "'product' must come first (allowed: primes product" -q product; }
+@test "output to a directory" { check_bad "--output: '$SCRATCH' is a directory" product -o "$SCRATCH"; }
+@test "csv to a directory" { check_bad "--csv: '$SCRATCH' is a directory" --csv "$SCRATCH"; }
+@test "trace and csv one file" {
+    check_bad "--trace: '$SCRATCH/fresh.csv' is also the --csv file" --csv "$SCRATCH/fresh.csv" --trace "$SCRATCH/fresh.csv"
+}
+@test "csv that holds other data" { check_bad "--csv: '$SCRATCH/existing.csv' holds other data" --csv "$SCRATCH/existing.csv"; }
+@test "mpi with threads" { check_bad "does not apply to --model mpi" --model mpi -t 2; }
+@test "events with threads, not batch" { check_bad "does not apply to --model events" --model events -t 2; }
 
 @test "a bad value wins over a later good one: nothing runs" {
     check_bad "'abc'" -n abc -n 100 --csv "$SCRATCH/fresh.csv"

@@ -19,8 +19,10 @@ load ../lib/matrix
     matrix_check env
 }
 
-@test "events: every kernel, method and schedule equal serial" {
-    MATRIX_WORKERS="1 3" MATRIX_EXTRA=(--model events -t WORKERS)
+@test "events: every kernel, method and schedule equal serial (batch in rounds of 1 and 3)" {
+    MATRIX_WORKERS="1" MATRIX_EXTRA=(--model events)
+    matrix_check env
+    MATRIX_SCHEDULES=(batch) MATRIX_WORKERS="3" MATRIX_EXTRA=(--model events -t WORKERS)
     matrix_check env
 }
 
