@@ -377,7 +377,7 @@ static void product_finish(const job *j, void *partial, result *r)
         if (r->verify == VERIFY_TABLE && r->verify_ok) {
             size_t len = strlen(r->verify_detail);
             snprintf(r->verify_detail + len, sizeof r->verify_detail - len,
-                     " (the count; --verify checks the product)");
+                     " (--verify checks the product itself)");
         }
     }
 }

@@ -39,6 +39,8 @@ load ../lib/common
     [[ "$output" == *"primes count [0, 10000000) by sieve"* ]]
     [[ "$output" == *"result    664579 primes"* ]]
     [[ "$output" == *"verified  yes, by table: 664579 primes below 10^7"* ]]
+    run "$PRIMES" product -n 100
+    [[ "$output" == *"verified  count only, by table: yes, 25 primes below 10^2"* ]]
     [[ "$output" == *"model     serial: 1 worker"* ]]
     [[ "$output" == *"numbers/s"* && "$output" == *"peak"*"MiB"* && "$output" == *"imbalance"* ]]
 }
