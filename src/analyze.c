@@ -66,9 +66,30 @@ static int usage_error(const char *format, const char *a, const char *b)
 
 static int parse_u64(const char *option, const char *text, uint64_t *value)
 {
-    char why[96];
-    if (numparse_u64(text, value, why, sizeof why) != 0)
-        return usage_error("%s: %s", option, why), -1;
+    char why[96], line[320];
+    if (numparse_u64(text, value, why, sizeof why) != 0) {
+        snprintf(line, sizeof line, "%s: '%s' %s (allowed: a whole number 0 .. 2^64-1 such as 1e9, 10^12, 2^40)",
+                 option, text, why);
+        return usage_error("%s%s", line, ""), -1;
+    }
+    return 0;
+}
+
+/* The kernels and methods the weak-scaling work rule knows (analyze_work.c); spin has no method. */
+static int check_work_rule(const char *kernel, const char **method, bool method_given)
+{
+    bool spin = strcmp(kernel, "spin") == 0;
+    if (!spin && strcmp(kernel, "count") != 0 && strcmp(kernel, "product") != 0)
+        return usage_error("--kernel: '%s' has no work rule (allowed: count, product, spin)%s", kernel, "");
+    if (spin) {
+        if (method_given && strcmp(*method, "none") != 0)
+            return usage_error("--method: '%s' does not apply to kernel spin (allowed: none)%s", *method, "");
+        *method = "none";
+        return 0;
+    }
+    if (strcmp(*method, "sieve") != 0 && strcmp(*method, "trial") != 0 && strcmp(*method, "naive") != 0)
+        return usage_error("--method: '%s' is not a method of count and product (allowed: sieve, trial, naive)%s",
+                           *method, "");
     return 0;
 }
 
@@ -98,7 +119,7 @@ static int parse_args(int argc, char **argv, analyze_args *args)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    *args = (analyze_args){.method = "sieve"};
+    *args = (analyze_args){0};
     opterr = 0;
     optind = 1;
     int c;
@@ -134,6 +155,9 @@ static int print_weak_size(const analyze_args *args)
 {
     if (!args->kernel || !args->workers)
         return usage_error("--weak-size needs --kernel K and --workers P%s%s", "", "");
+    const char *method = args->method ? args->method : "sieve";
+    if (check_work_rule(args->kernel, &method, args->method != NULL) != 0)
+        return EXIT_USAGE;
     uint64_t base, from = 0, workers, n;
     if (parse_u64("--weak-size", args->weak_size, &base) || (args->from && parse_u64("--from", args->from, &from)) ||
         parse_u64("--workers", args->workers, &workers))
@@ -141,7 +165,7 @@ static int print_weak_size(const analyze_args *args)
     if (workers < 1 || workers > UINT_MAX)
         return usage_error("--workers: '%s' is outside 1 .. 2^32-1%s", args->workers, "");
     char why[160];
-    if (work_weak_size(args->kernel, args->method, from, base, (unsigned)workers, &n, why, sizeof why) != 0)
+    if (work_weak_size(args->kernel, method, from, base, (unsigned)workers, &n, why, sizeof why) != 0)
         return usage_error("--weak-size: %s%s", why, "");
     printf("%" PRIu64 "\n", n);
     return 0;

@@ -226,8 +226,12 @@ int main(int argc, char **argv)
     xalloc_set_fatal_handler(mpi_env_abort);
     xalloc_configure(launcher_rank, launcher_size > 1);
     gmp_use_xalloc();
-    if (argc > 1 && strcmp(argv[1], "analyze") == 0)
+    if (argc > 1 && strcmp(argv[1], "analyze") == 0) {
+        /* a tool for one process: under a launcher every rank runs it, and rank 0 alone speaks */
+        if (launcher_rank != 0 && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+            return EXIT_USAGE;
         return analyze_main(argc - 1, argv + 1);
+    }
     if (argc > 1 && strcmp(argv[1], "overhead") == 0)
         return overhead_main(argc - 1, argv + 1);
     options opt;

@@ -492,6 +492,19 @@ static void usage(FILE *out)
           out);
 }
 
+/* One line of bad usage on stderr, from launcher rank 0 only (every rank parses the same arguments). */
+static void usage_line(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static void usage_line(const char *format, ...)
+{
+    if (mpi_env_launcher_rank() != 0)
+        return;
+    va_list ap;
+    va_start(ap, format);
+    fputs("primes: overhead: ", stderr);
+    vfprintf(stderr, format, ap);
+    va_end(ap);
+}
+
 static int parse(int argc, char **argv, settings *s, int *done)
 {
     *done = 0;
@@ -518,7 +531,7 @@ static int parse(int argc, char **argv, settings *s, int *done)
             char why[96];
             bool threads = a[1] == 't' || a[2] == 't';
             if (!value || numparse_u64(value, &v, why, sizeof why) != 0 || v < 1 || v > (threads ? 4096 : 1000000)) {
-                fprintf(stderr, "primes: overhead: %s: '%s' is not allowed (allowed: a whole number 1 .. %d)\n", a,
+                usage_line("%s: '%s' is not allowed (allowed: a whole number 1 .. %d)\n", a,
                         value ? value : "", threads ? 4096 : 1000000);
                 return EXIT_USAGE;
             }
@@ -529,7 +542,7 @@ static int parse(int argc, char **argv, settings *s, int *done)
             i++;
         } else if (strcmp(a, "--csv") == 0 || strcmp(a, "--mpirun") == 0) {
             if (!value || !*value) {
-                fprintf(stderr, "primes: overhead: '%s' needs a value (see primes overhead --help)\n", a);
+                usage_line("'%s' needs a value (see primes overhead --help)\n", a);
                 return EXIT_USAGE;
             }
             if (a[2] == 'c')
@@ -538,14 +551,14 @@ static int parse(int argc, char **argv, settings *s, int *done)
                 s->mpirun = value;
             i++;
         } else {
-            fprintf(stderr, "primes: overhead: '%s' is not an option (allowed: see primes overhead --help)\n", a);
+            usage_line("'%s' is not an option (allowed: see primes overhead --help)\n", a);
             return EXIT_USAGE;
         }
     }
     if (s->csv_path) {
         int fd = open(s->csv_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0) {
-            fprintf(stderr, "primes: overhead: --csv: cannot write '%s': %s (allowed: a writable file)\n",
+            usage_line("--csv: cannot write '%s': %s (allowed: a writable file)\n",
                     s->csv_path, strerror(errno));
             return EXIT_USAGE;
         }
