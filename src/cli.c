@@ -121,16 +121,23 @@ static int check_writable(const char *option, const char *path, char *error, siz
         dir[1] = '\0';
     else
         *slash = '\0';
-    /* a file really created (and removed) there: access() says yes to root even where nothing can be
-     * created, and -o and --trace write a temporary file beside theirs, renamed when it is whole */
-    char probe[PATH_MAX + 32];
-    snprintf(probe, sizeof probe, "%s/.primes-probe-XXXXXX", dir);
-    int probe_fd = mkstemp(probe);
-    if (probe_fd < 0)
+    if (access(dir, W_OK) != 0)
         return reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)", option,
                       path, strerror(errno));
-    close(probe_fd);
-    unlink(probe);
+    if (geteuid() == 0) {
+        /* access() says yes to root even where nothing can be created (/proc): as root, a file really
+         * created there and removed (-o and --trace write a temporary file beside theirs, renamed when it
+         * is whole). Not for other users: every rank of a large job would create one on a shared file
+         * system. */
+        char probe[PATH_MAX + 32];
+        snprintf(probe, sizeof probe, "%s/.primes-probe-XXXXXX", dir);
+        int probe_fd = mkstemp(probe);
+        if (probe_fd < 0)
+            return reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)",
+                          option, path, strerror(errno));
+        close(probe_fd);
+        unlink(probe);
+    }
     struct stat st;
     if (stat(path, &st) != 0)
         return 0; /* a new file */
