@@ -69,9 +69,18 @@ load ../lib/matrix
 }
 
 @test "static versus dynamic on trial division shows the imbalance" {
-    s=$("$PRIMES" count --method trial -n 3e6 --model pthreads -t 2 --schedule static --json | json_get imbalance)
-    d=$("$PRIMES" count --method trial -n 3e6 --model pthreads -t 2 --schedule dynamic --json | json_get imbalance)
-    python3 -c "import sys; s, d = float(sys.argv[1]), float(sys.argv[2]); assert s > 0.1 and d < s, (s, d)" "$s" "$d"
+    # Static blocks give the second thread about 1.8x the divisions of the first (imbalance ~0.3); dynamic
+    # evens them out. Busy times are wall times, so a moment when both threads share one core (another
+    # guest, other tests) hides the difference: up to 3 tries, and it must show in one of them.
+    local try s d
+    for try in 1 2 3; do
+        s=$("$PRIMES" count --method trial -n 3e6 --model pthreads -t 2 --schedule static --json | json_get imbalance)
+        d=$("$PRIMES" count --method trial -n 3e6 --model pthreads -t 2 --schedule dynamic --json | json_get imbalance)
+        echo "try $try: static imbalance $s, dynamic $d"
+        python3 -c "import sys; s, d = float(sys.argv[1]), float(sys.argv[2]); sys.exit(not (s > 0.1 and d < s))" \
+            "$s" "$d" && return 0
+    done
+    return 1
 }
 
 @test "a killed worker process is reported by number and pid, never as a result" {
