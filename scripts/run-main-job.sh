@@ -11,9 +11,10 @@ usage: scripts/run-main-job.sh [--dir DIR] [--quick] [--help]
 
 The main job of `make run`: a strong-scaling study of count 1e10 and product 1e7 under every model
 compiled in (serial omp pthreads fork events mpi hybrid; serial and events at 1 worker only), at
-1, 2 and 4 workers, 5 timed repetitions after one warm-up round, interleaved round-robin (scripts/study.sh);
-then primes analyze (table and summary.csv) and scripts/plot.py (speedup, efficiency, Karp-Flatt, runtime, and per-worker timelines). About 4 minutes on
-a quiet 2-core machine; more when the machine is shared.
+1, 2 and 4 workers, 5 timed repetitions after one warm-up round, interleaved round-robin
+(scripts/study.sh); then primes analyze (table and summary.csv) and scripts/plot.py (speedup,
+efficiency, Karp-Flatt, runtime, and per-worker timelines). About 4 minutes on a quiet 2-core machine;
+more when the machine is shared.
 
   --dir DIR   the study directory (default: results/HOST-YYYYMMDD-main); an existing one is resumed
   --quick     count 1e9 and product 1e6, 3 repetitions: a one-minute rehearsal (default dir ...-quick)

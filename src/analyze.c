@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,40 +57,25 @@ static void print_help(FILE *out)
           out);
 }
 
-static int usage_error(const char *format, const char *a, const char *b)
+static int usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *format, ...)
 {
+    va_list ap;
+    va_start(ap, format);
     fputs("primes: analyze: ", stderr);
-    fprintf(stderr, format, a, b);
+    vfprintf(stderr, format, ap);
     fputc('\n', stderr);
+    va_end(ap);
     return EXIT_USAGE;
 }
 
 static int parse_u64(const char *option, const char *text, uint64_t *value)
 {
-    char why[96], line[320];
-    if (numparse_u64(text, value, why, sizeof why) != 0) {
-        snprintf(line, sizeof line, "%s: '%s' %s (allowed: a whole number 0 .. 2^64-1 such as 1e9, 10^12, 2^40)",
-                 option, text, why);
-        return usage_error("%s%s", line, ""), -1;
-    }
-    return 0;
-}
-
-/* The kernels and methods the weak-scaling work rule knows (analyze_work.c); spin has no method. */
-static int check_work_rule(const char *kernel, const char **method, bool method_given)
-{
-    bool spin = strcmp(kernel, "spin") == 0;
-    if (!spin && strcmp(kernel, "count") != 0 && strcmp(kernel, "product") != 0)
-        return usage_error("--kernel: '%s' has no work rule (allowed: count, product, spin)%s", kernel, "");
-    if (spin) {
-        if (method_given && strcmp(*method, "none") != 0)
-            return usage_error("--method: '%s' does not apply to kernel spin (allowed: none)%s", *method, "");
-        *method = "none";
-        return 0;
-    }
-    if (strcmp(*method, "sieve") != 0 && strcmp(*method, "trial") != 0 && strcmp(*method, "naive") != 0)
-        return usage_error("--method: '%s' is not a method of count and product (allowed: sieve, trial, naive)%s",
-                           *method, "");
+    char why[96];
+    if (numparse_u64(text, value, why, sizeof why) != 0)
+        return usage_error("%s: '%s' %s (allowed: a whole number 0 .. 2^64-1 such as 1e9, 10^12, 2^40)", option,
+                           text, why),
+               -1;
     return 0;
 }
 
@@ -134,7 +120,7 @@ static int parse_args(int argc, char **argv, analyze_args *args)
             if (parse_u64("--cores", optarg, &cores) != 0)
                 return -1;
             if (cores < 1 || cores > INT_MAX)
-                return usage_error("--cores: '%s' is outside 1 .. 2^31-1%s", optarg, ""), -1;
+                return usage_error("--cores: '%s' is outside 1 .. 2^31-1", optarg), -1;
             args->analysis.cores = (int)cores;
             break;
         case OPT_WEAK_SIZE: args->weak_size = optarg; break;
@@ -143,9 +129,9 @@ static int parse_args(int argc, char **argv, analyze_args *args)
         case OPT_FROM: args->from = optarg; break;
         case OPT_WORKERS: args->workers = optarg; break;
         case 'h': args->help = true; break;
-        case ':': return usage_error("%s needs a value (see primes analyze --help)%s", argv[optind - 1], ""), -1;
+        case ':': return usage_error("%s needs a value (see primes analyze --help)", argv[optind - 1]), -1;
         default:
-            return usage_error("unknown option '%s' (see primes analyze --help)%s", argv[optind - 1], ""), -1;
+            return usage_error("unknown option '%s' (see primes analyze --help)", argv[optind - 1]), -1;
         }
     }
     return 0;
@@ -154,19 +140,19 @@ static int parse_args(int argc, char **argv, analyze_args *args)
 static int print_weak_size(const analyze_args *args)
 {
     if (!args->kernel || !args->workers)
-        return usage_error("--weak-size needs --kernel K and --workers P%s%s", "", "");
-    const char *method = args->method ? args->method : "sieve";
-    if (check_work_rule(args->kernel, &method, args->method != NULL) != 0)
-        return EXIT_USAGE;
+        return usage_error("--weak-size needs --kernel K and --workers P");
+    const char *method;
+    char why[160];
+    if (work_rule_method(args->kernel, args->method, &method, why, sizeof why) != 0)
+        return usage_error("%s", why);
     uint64_t base, from = 0, workers, n;
     if (parse_u64("--weak-size", args->weak_size, &base) || (args->from && parse_u64("--from", args->from, &from)) ||
         parse_u64("--workers", args->workers, &workers))
         return EXIT_USAGE;
     if (workers < 1 || workers > UINT_MAX)
-        return usage_error("--workers: '%s' is outside 1 .. 2^32-1%s", args->workers, "");
-    char why[160];
+        return usage_error("--workers: '%s' is outside 1 .. 2^32-1", args->workers);
     if (work_weak_size(args->kernel, method, from, base, (unsigned)workers, &n, why, sizeof why) != 0)
-        return usage_error("--weak-size: %s%s", why, "");
+        return usage_error("--weak-size: %s", why);
     printf("%" PRIu64 "\n", n);
     return 0;
 }
@@ -183,9 +169,9 @@ int analyze_main(int argc, char **argv)
     if (args.weak_size)
         return print_weak_size(&args);
     if (args.kernel || args.workers || args.from)
-        return usage_error("--kernel, --workers and --from go with --weak-size%s%s", "", "");
+        return usage_error("--kernel, --workers and --from go with --weak-size");
     if (optind >= argc)
-        return usage_error("no input files (usage: primes analyze [OPTIONS] FILE..., see --help)%s%s", "", "");
+        return usage_error("no input files (usage: primes analyze [OPTIONS] FILE..., see --help)");
     gsl_set_error_handler_off();
 
     run_set set = {0};
@@ -193,7 +179,7 @@ int analyze_main(int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (runs_load(&set, argv[i], err, sizeof err) != 0) {
             runs_free(&set);
-            return usage_error("%s%s", err, "");
+            return usage_error("%s", err);
         }
     if (set.count == 0) {
         runs_free(&set);
@@ -202,7 +188,7 @@ int analyze_main(int argc, char **argv)
     analysis a;
     int status = 0;
     if (analysis_run(&set, &args.analysis, &a, err, sizeof err) != 0) {
-        status = usage_error("%s%s", err, "");
+        status = usage_error("%s", err);
     } else {
         /* The summary first: a table cut short by a pager or `head` must not cost the file. */
         int csv_failed = args.csv_path && analysis_write_csv(args.csv_path, &a) != 0;

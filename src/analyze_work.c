@@ -35,6 +35,29 @@ double work_ratio(const char *kernel, const char *method, uint64_t from, uint64_
     return (work_of(kernel, method, (double)n) - w0) / (work_of(kernel, method, (double)base_n) - w0);
 }
 
+int work_rule_method(const char *kernel, const char *method, const char **resolved, char *why, size_t why_size)
+{
+    if (strcmp(kernel, "spin") == 0) {
+        if (method && strcmp(method, "none") != 0) {
+            snprintf(why, why_size, "--method: '%s' does not apply to kernel spin (allowed: none)", method);
+            return -1;
+        }
+        *resolved = "none";
+        return 0;
+    }
+    if (strcmp(kernel, "count") != 0 && strcmp(kernel, "product") != 0) {
+        snprintf(why, why_size, "--kernel: '%s' has no work rule (allowed: count, product, spin)", kernel);
+        return -1;
+    }
+    *resolved = method ? method : "sieve";
+    if (strcmp(*resolved, "sieve") != 0 && strcmp(*resolved, "trial") != 0 && strcmp(*resolved, "naive") != 0) {
+        snprintf(why, why_size, "--method: '%s' is not a method of count and product (allowed: sieve, trial, naive)",
+                 *resolved);
+        return -1;
+    }
+    return 0;
+}
+
 static double three_digits(double x)
 {
     if (x < 1000)

@@ -1,5 +1,6 @@
 /* cli.c: parsing and validating the command line. Every rejection is one line naming the bad value and
- * what is allowed; nothing here opens, creates or truncates a file. */
+ * what is allowed; nothing here writes, creates or truncates a user's file (output paths are only looked
+ * at, and as root a probe file beside them is created and removed). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,6 +16,7 @@
 #include "kernels/pi_exact.h"
 #include "kernels/verify.h"
 #include "numparse.h"
+#include "report.h"
 
 #define MAX_THREADS 4096
 #define MAX_REPEAT 1000000u
@@ -154,22 +156,14 @@ static int check_writable(const char *option, const char *path, char *error, siz
     return 0;
 }
 
-/* An existing, non-empty --csv file must hold primes' run rows (its header starts as ours does), so a run
- * never appends its row under another file's header (a trace, a summary, someone else's data). */
+/* An existing, non-empty --csv file must hold primes' run rows, so a run never appends its row under
+ * another file's header (a trace, a summary, someone else's data). */
 static int check_csv_kind(const char *path, char *error, size_t size)
 {
-    static const char header_start[] = "schema,kernel,";
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0; /* a new file (writability was checked with the option) */
-    char head[sizeof header_start] = "";
-    size_t got = fread(head, 1, sizeof head - 1, f);
-    fclose(f);
-    head[got] = '\0';
-    if (got > 0 && strcmp(head, header_start) != 0)
+    if (!report_csv_takes_runs(path))
         return reject(error, size,
                       "--csv: '%s' holds other data (allowed: a new file, or one written by primes --csv, whose "
-                      "header starts 'schema,kernel,')",
+                      "header starts '" REPORT_CSV_HEADER_START "')",
                       path);
     return 0;
 }

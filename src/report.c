@@ -260,6 +260,19 @@ int report_append_lines(const char *path, const char *header, size_t header_len,
     return status;
 }
 
+bool report_csv_takes_runs(const char *path)
+{
+    static const char start[] = REPORT_CSV_HEADER_START;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return true; /* a new file */
+    char head[sizeof start] = "";
+    size_t got = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    head[got] = '\0';
+    return got == 0 || strcmp(head, start) == 0;
+}
+
 int report_csv_append(const char *path, const run_record *rec)
 {
     field f[MAX_FIELDS];

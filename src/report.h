@@ -12,6 +12,11 @@
 #include "provenance.h"
 
 #define REPORT_SCHEMA "primes-run/1"
+/* How the header of a --csv file of runs begins: its first two columns (the order of report.c's fields). */
+#define REPORT_CSV_HEADER_START "schema,kernel,"
+
+/* Whether path may take run rows: a new or empty file, or one whose header begins as ours does. */
+bool report_csv_takes_runs(const char *path);
 
 /* One timed repetition, everything the outputs need. */
 typedef struct run_record {
