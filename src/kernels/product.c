@@ -8,6 +8,7 @@
 #include <stdio.h> /* before gmp.h: it declares mpz_out_str only then */
 #include <gmp.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,19 +35,40 @@ typedef struct product_partial {
     unsigned leaf_len;
     tree_node *stack;              /* the product tree's pending nodes, levels decreasing upwards */
     unsigned depth, cap;
+    unsigned carry_limit;          /* nodes of this level wait for the collapse instead of merging */
     sieve_scratch *scratch;
 } product_partial;
 
+/* The level at which the merges during the items stop: nodes of about ITEMS_PER_NODE items' primes (a
+ * node of level L holds 2^L leaves of LEAF_WORDS words; the primes of k numbers take about k / ln 2 bits).
+ * The merges above it wait for the collapse, which every worker does at once (settle), pairing the nodes
+ * smallest first. So what a worker has left after its last item follows the primes it took, not where its
+ * binary counter of leaves happened to stand, and the workers' collapses take about equal times: at 1e7 on
+ * two workers the runs took 5-10% less. Smaller nodes (1 item) balanced as well but left more of the work
+ * to the collapse, outside the dynamic schedule. */
+#define ITEMS_PER_NODE 8
+
+static unsigned carry_limit_for(const job *j)
+{
+    if (!j || j->chunk == 0)
+        return UINT_MAX;
+    double leaves = ITEMS_PER_NODE * (double)j->chunk / M_LN2 / (64.0 * LEAF_WORDS);
+    unsigned level = 0;
+    while (level < 48 && ldexp(1.0, (int)level + 1) <= leaves)
+        level++;
+    return level;
+}
+
 static void product_init(const job *j, void *partial)
 {
-    (void)j;
     memset(partial, 0, sizeof(product_partial));
     ((product_partial *)partial)->word = 1;
+    ((product_partial *)partial)->carry_limit = carry_limit_for(j);
 }
 
 static void tree_push(product_partial *p, mpz_t value, unsigned level)
 {
-    while (p->depth > 0 && p->stack[p->depth - 1].level == level) {
+    while (p->depth > 0 && p->stack[p->depth - 1].level == level && level < p->carry_limit) {
         tree_node *top = &p->stack[--p->depth];
         mpz_mul(value, top->value, value);
         mpz_clear(top->value);
@@ -110,13 +132,24 @@ static void product_collapse(product_partial *p)
         tree_push(p, one, 0);
         mpz_clear(one);
     }
+    /* the two smallest nodes first, as in a Huffman tree: equal sizes pair up level by level */
     while (p->depth > 1) {
-        tree_node *top = &p->stack[--p->depth];
-        tree_node *below = &p->stack[p->depth - 1];
-        mpz_mul(below->value, below->value, top->value);
-        mpz_clear(top->value);
-        if (top->level >= below->level)
-            below->level = top->level + 1;
+        unsigned first = 0, second = 1;
+        if (mpz_size(p->stack[second].value) < mpz_size(p->stack[first].value))
+            first = 1, second = 0;
+        for (unsigned i = 2; i < p->depth; i++) {
+            size_t size = mpz_size(p->stack[i].value);
+            if (size < mpz_size(p->stack[first].value))
+                second = first, first = i;
+            else if (size < mpz_size(p->stack[second].value))
+                second = i;
+        }
+        tree_node *into = &p->stack[first < second ? first : second];
+        tree_node *from = &p->stack[first < second ? second : first];
+        mpz_mul(into->value, into->value, from->value);
+        into->level = (into->level > from->level ? into->level : from->level) + 1;
+        mpz_clear(from->value);
+        *from = p->stack[--p->depth];
     }
 }
 
