@@ -582,18 +582,29 @@ def plot_gantt(path, rep, study, outs, report):
     if run is not None:
         try:
             wall, merge = float(run["wall_s"]), float(run.get("merge_s") or "nan")
+            settle = float(run.get("settle_s") or "nan")
         except ValueError:
-            wall = merge = math.nan
+            wall = merge = settle = math.nan
         if wall > end:
-            # After the last item: the merge across workers and the final step (the product's serial tail).
-            ax.broken_barh([(end, wall - end)], (-0.4, 0.8), facecolors="0.85", edgecolor="0.4", hatch="//",
-                           linewidth=0.5)
+            # After the last item: every worker combining its own partial at once (settle; older runs have
+            # no settle_s and show it inside the merge), then the merge across workers and the final step
+            # (the product's serial tail).
+            merge_from = max(end, wall - merge) if merge == merge else end
+            spans = [("settle", end, merge_from, "\\\\", "each worker's own"),
+                     ("merge", merge_from, wall, "//", "merge and final step")]
+            for name, lo, hi, hatch, label in spans:
+                if hi <= lo:
+                    continue
+                y, h = (-0.4, len(workers) - 0.2) if name == "settle" else (-0.4, 0.8)
+                ax.broken_barh([(lo, hi - lo)], (y, h), facecolors="0.85", edgecolor="0.4", hatch=hatch,
+                               linewidth=0.5)
+                if hi - lo > 0.15 * wall:
+                    ax.annotate(label, (lo + (hi - lo) / 2, 0), ha="center", va="center", fontsize=7,
+                                color="0.2")
+                report.series("span", name, [lo, hi], [0, 0])
             ax.axvline(wall, color="0.2", linestyle="--", linewidth=1)
-            if wall - end > 0.15 * wall:
-                ax.annotate("merge and final step", (end + (wall - end) / 2, 0), ha="center", va="center",
-                            fontsize=7, color="0.2")
-            report.series("span", "merge", [end, wall], [0, 0])
-        tail = " · run ends at %.4g s (wall_s, %s), merge and final step %.3g s" % (wall, run["_where"], merge)
+        tail = " · run ends at %.4g s (wall_s, %s), settle %s, merge and final step %.3g s" % (
+            wall, run["_where"], "%.3g s" % settle if settle == settle else "not recorded", merge)
     busy = {w: sum(i["stop_s"] - i["start_s"] for i in items if (int(i["rank"]), int(i["thread"])) == w)
             for w in workers}
     caption = " · ".join(p for p in [", ".join(hosts) or study.get("host", ""), study.get("cpu_model", ""),

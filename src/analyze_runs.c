@@ -126,8 +126,8 @@ static int count_hosts(const char *list)
 static int parse_row(const row_context *c, run_row *row)
 {
     const char *schema = text(c, COL_SCHEMA);
-    if (c->where[COL_SCHEMA] >= 0 && strcmp(schema, REPORT_SCHEMA) != 0)
-        return fail(c, "schema '%.40s' is not %s", schema, REPORT_SCHEMA);
+    if (c->where[COL_SCHEMA] >= 0 && strcmp(schema, REPORT_SCHEMA) != 0 && strcmp(schema, REPORT_SCHEMA_OLDER) != 0)
+        return fail(c, "schema '%.40s' is not %s or %s", schema, REPORT_SCHEMA, REPORT_SCHEMA_OLDER);
     *row = (run_row){.file = c->csv->path, .line = c->csv->line};
     if (copy_name(c, COL_KERNEL, row->kernel) || copy_name(c, COL_METHOD, row->method) ||
         copy_name(c, COL_MODEL, row->model) || copy_name(c, COL_SCHEDULE, row->schedule) ||

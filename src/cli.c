@@ -156,14 +156,14 @@ static int check_writable(const char *option, const char *path, char *error, siz
     return 0;
 }
 
-/* An existing, non-empty --csv file must hold primes' run rows, so a run never appends its row under
- * another file's header (a trace, a summary, someone else's data). */
+/* An existing, non-empty --csv file must hold this version's run rows, so a run never appends its row under
+ * another file's header (a trace, a summary, someone else's data, or runs of another schema version). */
 static int check_csv_kind(const char *path, char *error, size_t size)
 {
     if (!report_csv_takes_runs(path))
         return reject(error, size,
-                      "--csv: '%s' holds other data (allowed: a new file, or one written by primes --csv, whose "
-                      "header starts '" REPORT_CSV_HEADER_START "')",
+                      "--csv: '%s' holds other data (allowed: a new file, or one written by this version's "
+                      "primes --csv, with the " REPORT_SCHEMA " columns)",
                       path);
     return 0;
 }

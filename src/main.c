@@ -176,6 +176,7 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
                 .rep = rep - opt->warmup + 1,
                 .repeats = opt->repeat,
                 .wall_s = wall,
+                .settle_s = stats.settle_s,
                 .merge_s = stats.merge_s,
                 .peak_rss_kib = rss,
                 .oversubscribed = oversubscribed,

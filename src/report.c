@@ -117,6 +117,7 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
         workload.kind = scale.kind = FIELD_NULL;
     add(f, &n, workload);
     add(f, &n, scale);
+    add(f, &n, REAL("settle_s", rec->settle_s)); /* primes-run/2 */
     return n;
 }
 
@@ -260,17 +261,42 @@ int report_append_lines(const char *path, const char *header, size_t header_len,
     return status;
 }
 
+/* The CSV header line of these fields (names only), malloc'd, with its newline. */
+static char *csv_header(const field *f, size_t n, size_t *hlen)
+{
+    char *header = NULL;
+    size_t hcap = 0;
+    *hlen = 0;
+    for (size_t i = 0; i < n; i++) {
+        csv_text(&header, hlen, &hcap, f[i].name);
+        header[(*hlen)++] = i + 1 < n ? ',' : '\n';
+    }
+    return header;
+}
+
 bool report_csv_takes_runs(const char *path)
 {
-    static const char start[] = REPORT_CSV_HEADER_START;
     FILE *f = fopen(path, "r");
     if (!f)
         return true; /* a new file */
-    char head[sizeof start] = "";
-    size_t got = fread(head, 1, sizeof head - 1, f);
+    /* this version's header: the field names do not depend on the values */
+    static const kernel no_kernel;
+    static const model no_model = {.name = ""};
+    static const provenance no_prov;
+    job no_job = {.kernel = &no_kernel};
+    run_record rec = {.job = &no_job, .model = &no_model, .prov = &no_prov};
+    field fields[MAX_FIELDS];
+    char hex[24];
+    size_t want_len;
+    char *want = csv_header(fields, record_fields(&rec, fields, hex, sizeof hex), &want_len);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got = getline(&line, &cap, f);
     fclose(f);
-    head[got] = '\0';
-    return got == 0 || strcmp(head, start) == 0;
+    bool takes = got <= 0 || ((size_t)got == want_len && memcmp(line, want, want_len) == 0);
+    free(line);
+    free(want);
+    return takes;
 }
 
 int report_csv_append(const char *path, const run_record *rec)
@@ -278,13 +304,10 @@ int report_csv_append(const char *path, const run_record *rec)
     field f[MAX_FIELDS];
     char hex[24];
     size_t n = record_fields(rec, f, hex, sizeof hex);
-    size_t len = 0, cap = 0;
-    char *header = NULL, *row = NULL;
-    size_t hlen = 0, hcap = 0;
+    size_t len = 0, cap = 0, hlen;
+    char *header = csv_header(f, n, &hlen), *row = NULL;
     for (size_t i = 0; i < n; i++) {
-        csv_text(&header, &hlen, &hcap, f[i].name);
         csv_field(&row, &len, &cap, &f[i]);
-        header[hlen++] = i + 1 < n ? ',' : '\n';
         row[len++] = i + 1 < n ? ',' : '\n';
     }
     int status = report_append_lines(path, header, hlen, row, len);
@@ -346,11 +369,12 @@ void report_human(FILE *out, const run_record *rec)
 {
     const job *j = rec->job;
     const result *r = &rec->res;
-    char wall[32], bmin[32], bmean[32], bmax[32], merge[32];
+    char wall[32], bmin[32], bmean[32], bmax[32], settle[32], merge[32];
     human_seconds(wall, sizeof wall, rec->wall_s);
     human_seconds(bmin, sizeof bmin, rec->busy_min_s);
     human_seconds(bmean, sizeof bmean, rec->busy_mean_s);
     human_seconds(bmax, sizeof bmax, rec->busy_max_s);
+    human_seconds(settle, sizeof settle, rec->settle_s);
     human_seconds(merge, sizeof merge, rec->merge_s);
     if (j->kernel->task_count)
         fprintf(out, "primes %s --workload %s: %" PRIu64 " tasks, scale %g", j->kernel->name, j->workload, j->n,
@@ -387,8 +411,8 @@ void report_human(FILE *out, const run_record *rec)
             rec->model->name, rec->ranks * rec->threads, rec->ranks * rec->threads == 1 ? "" : "s", rec->ranks,
             rec->ranks == 1 ? "" : "s", rec->threads, per_rank, schedule_name(j->schedule), j->n_items,
             j->n_items == 1 ? "" : "s", j->chunk);
-    fprintf(out, "  time      %s wall, %.3g %s/s, merge and final step %s\n", wall, numbers_per_second(rec),
-            j->kernel->task_count ? "tasks" : "numbers", merge);
+    fprintf(out, "  time      %s wall, %.3g %s/s, settle %s, merge and final step %s\n", wall,
+            numbers_per_second(rec), j->kernel->task_count ? "tasks" : "numbers", settle, merge);
     fprintf(out, "  workers   busy min %s, mean %s, max %s, imbalance %.1f%%%s\n", bmin, bmean, bmax,
             100 * rec->imbalance, rec->oversubscribed ? " (oversubscribed)" : "");
     fprintf(out, "  memory    peak %.1f MiB\n", (double)rec->peak_rss_kib / 1024.0);

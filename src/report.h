@@ -11,11 +11,12 @@
 #include "models/model.h"
 #include "provenance.h"
 
-#define REPORT_SCHEMA "primes-run/1"
+#define REPORT_SCHEMA "primes-run/2"
+#define REPORT_SCHEMA_OLDER "primes-run/1" /* without settle_s; still read by analyze */
 /* How the header of a --csv file of runs begins: its first two columns (the order of report.c's fields). */
-#define REPORT_CSV_HEADER_START "schema,kernel,"
 
-/* Whether path may take run rows: a new or empty file, or one whose header begins as ours does. */
+/* Whether path may take run rows: a new or empty file, or one whose header is this version's, column for
+ * column (a file of primes-run/1 rows would get rows one column longer than its header). */
 bool report_csv_takes_runs(const char *path);
 
 /* One timed repetition, everything the outputs need. */
@@ -24,7 +25,7 @@ typedef struct run_record {
     const model *model;
     int ranks, threads;
     unsigned rep, repeats;        /* rep counts from 1 */
-    double wall_s, merge_s;
+    double wall_s, settle_s, merge_s;
     result res;
     double busy_min_s, busy_mean_s, busy_max_s, imbalance;
     uint64_t peak_rss_kib;        /* the largest of all ranks and their children */

@@ -26,6 +26,7 @@ typedef struct child_header {
     uint64_t magic;
     uint64_t n_records;
     uint64_t partial_len;
+    double settled; /* when the worker had settled its partial, since the run's start */
 } child_header;
 
 typedef struct child_record {
@@ -92,9 +93,10 @@ static _Noreturn void child_main(const job *j, int workers, int id, shared_state
         if (trace[i].thread == id)
             records[k++] = (child_record){trace[i].index, trace[i].start, trace[i].stop};
     worker_settle(j, partial);
+    double settled = timer_now() - t0;
     void *packed;
     size_t packed_len = j->kernel->pack(partial, &packed);
-    child_header h = {FORK_MAGIC, mine, packed_len};
+    child_header h = {FORK_MAGIC, mine, packed_len, settled};
     int failed = write_all(fd, &h, sizeof h) || write_all(fd, records, mine * sizeof *records) ||
                  write_all(fd, packed, packed_len);
     _exit(failed ? 4 : 0);
@@ -149,8 +151,9 @@ static void read_all_children(child *kids, int workers)
     free(fds);
 }
 
-/* Checks one child's exit and message; on success unpacks its partial and copies its trace records. */
-static int collect_child(const job *j, child *kid, int id, void *partial, run_stats *stats)
+/* Checks one child's exit and message; on success unpacks its partial, copies its trace records and raises
+ * *settled to when it had settled. */
+static int collect_child(const job *j, child *kid, int id, void *partial, run_stats *stats, double *settled)
 {
     int status = 0;
     while (waitpid(kid->pid, &status, 0) < 0 && errno == EINTR)
@@ -187,6 +190,8 @@ static int collect_child(const job *j, child *kid, int id, void *partial, run_st
             continue;
         stats->items[rec.index] = (trace_item){rec.index, 0, id, rec.start, rec.stop};
     }
+    if (h.settled > *settled)
+        *settled = h.settled;
     if (!j->kernel->unpack(j, partial, p, h.partial_len)) {
         snprintf(stats->error, sizeof stats->error, "worker process %d (pid %ld) sent a partial result that does not unpack",
                  id, (long)kid->pid);
@@ -309,8 +314,9 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
             kill(kids[w].pid, SIGKILL);
     read_all_children(kids, started);
     void **parts = partials_new(j, workers);
+    double settled = 0;
     for (int w = 0; w < started; w++) {
-        if (collect_child(j, &kids[w], w, parts[w], stats) != 0 && status == 0)
+        if (collect_child(j, &kids[w], w, parts[w], stats, &settled) != 0 && status == 0)
             status = -1;
         free(kids[w].data);
     }
@@ -322,8 +328,10 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
             for (int w = 0; w + stride < workers; w += 2 * stride)
                 fork_merge(j, parts[w], parts[w + stride]);
         j->kernel->complete(j, parts[0]);
-        /* the serial tail: from the last item's end to the completed result (unpacking included) */
-        stats->merge_s = timer_now() - t0 - last_stop;
+        /* the serial tail: from the last settle's end to the completed result (sending and unpacking
+         * included) */
+        stats->settle_s = settled > last_stop ? settled - last_stop : 0;
+        stats->merge_s = timer_now() - t0 - (settled > last_stop ? settled : last_stop);
         partial_move(j, partial, parts[0]);
     }
     partials_free(j, parts, workers);

@@ -22,7 +22,9 @@ typedef struct run_stats {
     int ranks, threads;        /* workers = ranks * threads */
     trace_item *items;         /* n_items records, in item order; malloc'd by the model, freed by caller */
     uint64_t n_items;
-    double merge_s;            /* the cross-worker merge and the final combining step (the serial tail) */
+    double settle_s;           /* from the last item's end until every worker has combined its own partial
+                                * (the kernel's settle: all workers at once; 0 when the kernel has none) */
+    double merge_s;            /* then the cross-worker merge and the final combining step (the serial tail) */
     char (*hosts)[64];         /* host of each rank (ranks entries); malloc'd by the model */
     char error[256];           /* set when run returns nonzero */
 } run_stats;

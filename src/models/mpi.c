@@ -398,15 +398,20 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
         if (stats->items[i].rank == rank && stats->items[i].stop > last_stop)
             last_stop = stats->items[i].stop;
     if (hybrid)
-        openmp_merge_tree(j, parts, threads);
+        openmp_settle(j, parts, threads);
     else
         worker_settle(j, parts[0]);
+    double settled = timer_now() - t0;
+    if (hybrid)
+        openmp_merge_tree(j, parts, threads);
     reduce_across_ranks(j, parts[0], rank, size);
     if (rank == 0)
         j->kernel->complete(j, parts[0]);
-    double done = timer_now() - t0, all_items_done = 0;
+    double done = timer_now() - t0, all_items_done = 0, all_settled = 0;
     MPI_Reduce(&last_stop, &all_items_done, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-    stats->merge_s = done - all_items_done;
+    MPI_Reduce(&settled, &all_settled, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    stats->settle_s = all_settled - all_items_done;
+    stats->merge_s = done - all_settled;
     gather_trace(j, stats, rank, size);
     char host[64] = {0};
     gethostname(host, sizeof host - 1);

@@ -47,11 +47,15 @@ int openmp_run_items(const job *j, item_progression items, int threads, void **p
     return team;
 }
 
-void openmp_merge_tree(const job *j, void **parts, int count)
+void openmp_settle(const job *j, void **parts, int count)
 {
 #pragma omp parallel for schedule(static, 1) num_threads(count)
     for (int t = 0; t < count; t++)
         worker_settle(j, parts[t]);
+}
+
+void openmp_merge_tree(const job *j, void **parts, int count)
+{
     unsigned *split = xcalloc((size_t)count, sizeof *split, "merge plan");
     void ***outs = xcalloc((size_t)count, sizeof *outs, "merge parts");
     int *task_pair = xcalloc((size_t)count, sizeof *task_pair, "merge tasks");
@@ -101,7 +105,10 @@ static int omp_model_run(const job *j, const model_options *opt, void *partial, 
     double t0 = timer_now();
     item_progression all = {0, 1, j->n_items};
     int team = openmp_run_items(j, all, threads, parts, stats, 0, t0);
+    double settle_start = timer_now();
+    openmp_settle(j, parts, team);
     double merge_start = timer_now();
+    stats->settle_s = merge_start - settle_start;
     openmp_merge_tree(j, parts, team);
     j->kernel->complete(j, parts[0]);
     stats->merge_s = timer_now() - merge_start;

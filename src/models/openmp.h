@@ -16,6 +16,8 @@ typedef struct item_progression {
 int openmp_run_items(const job *j, item_progression items, int threads, void **parts, run_stats *stats, int rank,
                      double t0);
 
+/* Lets every thread's partial settle (kernel.h), all at once: before openmp_merge_tree. */
+void openmp_settle(const job *j, void **parts, int count);
 /* Merges parts[0..count) into parts[0] as a tree whose pairs at each level run in parallel. */
 void openmp_merge_tree(const job *j, void **parts, int count);
 

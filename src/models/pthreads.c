@@ -21,7 +21,8 @@ typedef struct pool {
     double t0;
     _Atomic uint64_t next;          /* dynamic and guided: the first item not yet taken */
     pthread_barrier_t barrier;
-    double items_done;              /* when the last worker finished its items (for the merge time) */
+    double items_done;              /* when the last worker finished its items (for the settle time) */
+    double settled;                 /* when the last worker had settled its partial (for the merge time) */
     unsigned *split;                /* per receiving worker: into how many parts its merge splits */
     void ***outs;                   /* per receiving worker: the parts of a split merge */
 } pool;
@@ -46,6 +47,8 @@ static void *pool_worker(void *arg)
     if (pthread_barrier_wait(&p->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
         p->items_done = timer_now();
     worker_settle(p->j, p->parts[w->id]);
+    if (pthread_barrier_wait(&p->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
+        p->settled = timer_now();
     /* tree merge: at each level a worker receives from its partner; when the kernel can split that merge
      * (the product's big multiplications), the partner computes the second half instead of idling */
     const job *j = p->j;
@@ -101,7 +104,8 @@ static int pthreads_run(const job *j, const model_options *opt, void *partial, r
     for (int t = 1; t < started; t++)
         pthread_join(tids[t], NULL);
     j->kernel->complete(j, p.parts[0]);
-    stats->merge_s = timer_now() - p.items_done;
+    stats->settle_s = p.settled - p.items_done;
+    stats->merge_s = timer_now() - p.settled;
     partial_move(j, partial, p.parts[0]);
     partials_free(j, p.parts, threads);
     pthread_barrier_destroy(&p.barrier);

@@ -45,10 +45,26 @@ load ../lib/matrix
     done
 }
 
+# settle (every worker multiplying its own primes together, all at once) and merge (across workers, the
+# serial tail) are timed apart, and with the items they make up the run
+@test "a product run times each worker's own combining (settle) apart from the merge, in every model" {
+    for m in serial omp pthreads fork; do
+        t=2
+        [ "$m" = serial ] && t=1
+        run "$PRIMES" product -n 4e6 --model "$m" -t "$t" --json
+        [ "$status" -eq 0 ]
+        awk -v s="$(json_get settle_s <<<"$output")" -v m="$(json_get merge_s <<<"$output")" \
+            -v w="$(json_get wall_s <<<"$output")" -v b="$(json_get busy_max_s <<<"$output")" \
+            'BEGIN { exit !(s > 0 && m >= 0 && s + m < w && b < w) }'
+        run "$PRIMES" product -n 4e6 --model "$m" -t "$t"
+        [[ "$output" == *"wall, "*", settle "*", merge and final step "* ]]
+    done
+}
+
 @test "each run reports its workers' busy times and imbalance" {
     run "$PRIMES" count -n 1e8 --model pthreads -t 2 --method sieve --json
     [ "$status" -eq 0 ]
-    for k in busy_min_s busy_mean_s busy_max_s imbalance merge_s; do
+    for k in busy_min_s busy_mean_s busy_max_s imbalance settle_s merge_s; do
         [ "$(json_type "$k" <<<"$output")" = float ] || [ "$(json_type "$k" <<<"$output")" = int ]
     done
     [ "$(json_get workers <<<"$output")" = 2 ]

@@ -33,6 +33,17 @@ MPIRUN=(mpirun --oversubscribe --mca pml ob1 --mca btl self,vader)
     [ "$(grep '^{' <<<"$output" | json_get verify_ok)" = true ]
 }
 
+@test "mpi and hybrid time the ranks' own combining (settle) apart from the merge across ranks" {
+    for extra in "--model mpi" "--model hybrid -t 2"; do
+        # shellcheck disable=SC2086 # extra is two or three words on purpose
+        run "${MPIRUN[@]}" --bind-to none -np 2 "$PRIMES" product -n 4e6 $extra --json
+        [ "$status" -eq 0 ]
+        line=$(grep '^{' <<<"$output")
+        awk -v s="$(json_get settle_s <<<"$line")" -v m="$(json_get merge_s <<<"$line")" \
+            -v w="$(json_get wall_s <<<"$line")" 'BEGIN { exit !(s > 0 && m > 0 && s + m < w) }'
+    done
+}
+
 @test "under mpirun with 2+ ranks the default model is mpi, hybrid with threads" {
     run "${MPIRUN[@]}" -np 2 "$PRIMES" -n 1e7 --json
     [ "$status" -eq 0 ]
