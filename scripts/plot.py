@@ -590,7 +590,7 @@ def plot_gantt(path, rep, study, outs, report):
             # no settle_s and show it inside the merge), then the merge across workers and the final step
             # (the product's serial tail).
             merge_from = max(end, wall - merge) if merge == merge else end
-            spans = [("settle", end, merge_from, "\\\\", "each worker's own"),
+            spans = [("settle", end, merge_from, "\\\\", "settle: each worker's own"),
                      ("merge", merge_from, wall, "//", "merge and final step")]
             for name, lo, hi, hatch, label in spans:
                 if hi <= lo:
