@@ -73,9 +73,7 @@ static int events_run(const job *j, const model_options *opt, void *partial, run
         fire_due(j, partial, pending, count, stats, t0, true);
     }
     free(pending);
-    double merge_start = timer_now();
-    j->kernel->complete(j, partial);
-    stats->merge_s = timer_now() - merge_start;
+    single_worker_finish(j, partial, stats);
     return 0;
 }
 

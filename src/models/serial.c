@@ -10,12 +10,7 @@ static int serial_run(const job *j, const model_options *opt, void *partial, run
     double t0 = timer_now();
     for (uint64_t i = 0; i < j->n_items; i++)
         worker_run_item(j, i, partial, &stats->items[i], 0, 0, t0);
-    double settle_start = timer_now();
-    worker_settle(j, partial);
-    double merge_start = timer_now();
-    stats->settle_s = merge_start - settle_start;
-    j->kernel->complete(j, partial);
-    stats->merge_s = timer_now() - merge_start;
+    single_worker_finish(j, partial, stats);
     return 0;
 }
 

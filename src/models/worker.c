@@ -116,6 +116,16 @@ void worker_settle(const job *j, void *partial)
         j->kernel->settle(j, partial);
 }
 
+void single_worker_finish(const job *j, void *partial, run_stats *stats)
+{
+    double settle_start = timer_now();
+    worker_settle(j, partial);
+    double merge_start = timer_now();
+    stats->settle_s = merge_start - settle_start;
+    j->kernel->complete(j, partial);
+    stats->merge_s = timer_now() - merge_start;
+}
+
 unsigned merge_split_count(const job *j, const void *into, const void *from, unsigned helpers)
 {
     if (!j->kernel->merge_parts || helpers < 2)

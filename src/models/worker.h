@@ -58,6 +58,10 @@ void merge_pair(const job *j, void *into, void *from);
  * partial after its last item, all at once: the combining work a merge would otherwise do alone). */
 void worker_settle(const job *j, void *partial);
 
+/* The end of a run on one worker (serial, events): settles and completes its partial, timing the two as
+ * stats->settle_s and stats->merge_s. */
+void single_worker_finish(const job *j, void *partial, run_stats *stats);
+
 /* Into how many parts, at most `helpers`, the merge of `from` into `into` splits (1: merge it whole). */
 unsigned merge_split_count(const job *j, const void *into, const void *from, unsigned helpers);
 

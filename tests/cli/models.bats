@@ -48,9 +48,9 @@ load ../lib/matrix
 # settle (every worker multiplying its own primes together, all at once) and merge (across workers, the
 # serial tail) are timed apart, and with the items they make up the run
 @test "a product run times each worker's own combining (settle) apart from the merge, in every model" {
-    for m in serial omp pthreads fork; do
+    for m in serial events omp pthreads fork; do
         t=2
-        [ "$m" = serial ] && t=1
+        [ "$m" = serial ] || [ "$m" = events ] && t=1
         run "$PRIMES" product -n 4e6 --model "$m" -t "$t" --json
         [ "$status" -eq 0 ]
         awk -v s="$(json_get settle_s <<<"$output")" -v m="$(json_get merge_s <<<"$output")" \
