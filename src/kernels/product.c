@@ -120,6 +120,24 @@ static void product_add_prime(void *ctx, uint64_t prime)
     }
 }
 
+/* Restores the min-heap order (by limb count) below heap[i]. */
+static void heap_sift_down(tree_node *heap, unsigned n, unsigned i)
+{
+    for (;;) {
+        unsigned least = i, left = 2 * i + 1, right = left + 1;
+        if (left < n && mpz_size(heap[left].value) < mpz_size(heap[least].value))
+            least = left;
+        if (right < n && mpz_size(heap[right].value) < mpz_size(heap[least].value))
+            least = right;
+        if (least == i)
+            return;
+        tree_node t = heap[i];
+        heap[i] = heap[least];
+        heap[least] = t;
+        i = least;
+    }
+}
+
 /* Multiplies everything pending into a single node: afterwards depth is 1 (the value 1 when no prime
  * was added) and stack[0].value is the product. */
 static void product_collapse(product_partial *p)
@@ -132,25 +150,22 @@ static void product_collapse(product_partial *p)
         tree_push(p, one, 0);
         mpz_clear(one);
     }
-    /* the two smallest nodes first, as in a Huffman tree: equal sizes pair up level by level */
-    while (p->depth > 1) {
-        unsigned first = 0, second = 1;
-        if (mpz_size(p->stack[second].value) < mpz_size(p->stack[first].value))
-            first = 1, second = 0;
-        for (unsigned i = 2; i < p->depth; i++) {
-            size_t size = mpz_size(p->stack[i].value);
-            if (size < mpz_size(p->stack[first].value))
-                second = first, first = i;
-            else if (size < mpz_size(p->stack[second].value))
-                second = i;
-        }
-        tree_node *into = &p->stack[first < second ? first : second];
-        tree_node *from = &p->stack[first < second ? second : first];
-        mpz_mul(into->value, into->value, from->value);
-        into->level = (into->level > from->level ? into->level : from->level) + 1;
-        mpz_clear(from->value);
-        *from = p->stack[--p->depth];
+    /* the two smallest nodes first, as in a Huffman tree (equal sizes pair up level by level), through a
+     * min-heap on the limb count: a small chunk can leave thousands of nodes */
+    tree_node *heap = p->stack;
+    unsigned n = p->depth;
+    for (unsigned i = n / 2; i-- > 0;)
+        heap_sift_down(heap, n, i);
+    while (n > 1) {
+        tree_node smallest = heap[0];
+        heap[0] = heap[--n];
+        heap_sift_down(heap, n, 0);
+        mpz_mul(heap[0].value, heap[0].value, smallest.value);
+        heap[0].level = (heap[0].level > smallest.level ? heap[0].level : smallest.level) + 1;
+        mpz_clear(smallest.value);
+        heap_sift_down(heap, n, 0);
     }
+    p->depth = n;
 }
 
 static void product_run_item(const job *j, const work_item *item, void *partial)
