@@ -13,7 +13,6 @@
 
 #define REPORT_SCHEMA "primes-run/2"
 #define REPORT_SCHEMA_OLDER "primes-run/1" /* without settle_s; still read by analyze */
-/* How the header of a --csv file of runs begins: its first two columns (the order of report.c's fields). */
 
 /* Whether path may take run rows: a new or empty file, or one whose header is this version's, column for
  * column (a file of primes-run/1 rows would get rows one column longer than its header). */

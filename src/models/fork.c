@@ -330,8 +330,9 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
         j->kernel->complete(j, parts[0]);
         /* the serial tail: from the last settle's end to the completed result (sending and unpacking
          * included) */
-        stats->settle_s = settled > last_stop ? settled - last_stop : 0;
-        stats->merge_s = timer_now() - t0 - (settled > last_stop ? settled : last_stop);
+        double settle_end = settled > last_stop ? settled : last_stop;
+        stats->settle_s = settle_end - last_stop;
+        stats->merge_s = timer_now() - t0 - settle_end;
         partial_move(j, partial, parts[0]);
     }
     partials_free(j, parts, workers);

@@ -407,11 +407,11 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
     reduce_across_ranks(j, parts[0], rank, size);
     if (rank == 0)
         j->kernel->complete(j, parts[0]);
-    double done = timer_now() - t0, all_items_done = 0, all_settled = 0;
-    MPI_Reduce(&last_stop, &all_items_done, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-    MPI_Reduce(&settled, &all_settled, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-    stats->settle_s = all_settled - all_items_done;
-    stats->merge_s = done - all_settled;
+    double done = timer_now() - t0;
+    double mine[2] = {last_stop, settled}, latest[2] = {0, 0}; /* the last item's end, the last settle's */
+    MPI_Reduce(mine, latest, 2, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    stats->settle_s = latest[1] - latest[0];
+    stats->merge_s = done - latest[1];
     gather_trace(j, stats, rank, size);
     char host[64] = {0};
     gethostname(host, sizeof host - 1);
