@@ -5,16 +5,18 @@
  * of the last decade, AMD Zen included, and nothing can overlap a dependent chain) timed for about
  * SECONDS (default 0.2), the fastest of its blocks. The time-stamp counter is no help: it ticks at a fixed
  * rate (2.1 GHz here) while the cores boost to about 3.7 GHz. Run one copy per busy core to see the clock
- * under that load. --loop times the tutorials' counting loop (one taken branch per iteration: one
- * iteration per cycle on a core of its own) over SECONDS (default 0.01), all of it: divided by the clock,
- * it shows whether the core is shared right now with work this system cannot see (another virtual
- * machine on the same physical core halves it). */
+ * under that load. --loop times the spin kernel's counting loop (counting.h: a chain of dependent
+ * additions, one iteration per cycle on a core of its own) over SECONDS (default 0.01), all of it:
+ * divided by the clock, it shows whether the core is ours right now or shared with work this system
+ * cannot see (another virtual machine's time on the same physical core). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "../kernels/counting.h"
 
 #define IMUL_LATENCY 3.0
 #define CHAIN 1000000u   /* multiplications per timed block */
@@ -41,17 +43,13 @@ static uint64_t chain(uint64_t x)
     return x;
 }
 
-/* The counting loop of the spin kernel, timed over about `seconds`: iterations per second. */
+/* The counting loop of the spin kernel (counting.h), timed over about `seconds`: iterations per second. */
 static double loop_rate(double seconds)
 {
-    uint64_t counter = 0, iterations = 0;
+    uint64_t iterations = 0;
     double start = now(), elapsed;
     do {
-        for (unsigned i = 0; i < 1000000; i++) {
-            counter++;
-            __asm__ volatile("" : "+r"(counter));
-        }
-        iterations += 1000000;
+        iterations += counting_loop(iterations, iterations + 1000000);
         elapsed = now() - start;
     } while (elapsed < seconds);
     return (double)iterations / elapsed;
