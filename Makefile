@@ -96,7 +96,7 @@ BENCH_TOOLS := $(BUILD)/primorial-peer $(BUILD)/clock-probe
 $(BUILD)/primorial-peer: src/bench/primorial_peer.c
 	@mkdir -p $(dir $@)
 	$(Q)cc -std=c11 -O2 $(WARNINGS) $(PKG_CFLAGS) -o $@ $< $(shell pkg-config --libs gmp 2>/dev/null || echo -lgmp)
-$(BUILD)/clock-probe: src/bench/clock_probe.c src/kernels/counting.h
+$(BUILD)/clock-probe: src/bench/clock_probe.c
 	@mkdir -p $(dir $@)
 	$(Q)cc -std=c11 -O2 $(WARNINGS) -o $@ $<
 

@@ -81,8 +81,7 @@ helper() {
     local name=$1 libs=$2 src bin
     src=src/bench/${name//-/_}.c
     bin=$build/$name
-    # clock-probe times the spin kernel's loop, from src/kernels/counting.h
-    if [[ ! -x $bin || $src -nt $bin || src/kernels/counting.h -nt $bin ]]; then
+    if [[ ! -x $bin || $src -nt $bin ]]; then
         mkdir -p "$build"
         # shellcheck disable=SC2086 # libs is a list of linker flags
         "${CC:-cc}" -std=c11 -O2 -Wall -Wextra -o "$bin" "$src" $libs >&2 || die "cannot build $bin from $src"

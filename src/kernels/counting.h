@@ -1,5 +1,4 @@
-/* counting.h: the tutorials' pure-CPU loops, shared by the spin kernel, the tasks kernel and the bench's
- * clock-probe. Each keeps its accumulator in a register and passes it through an empty asm statement
+/* counting.h: the tutorials' pure-CPU loops, shared by the spin kernel and the tasks kernel. Each keeps its accumulator in a register and passes it through an empty asm statement
  * every iteration, so the compiler may neither delete the loop nor replace it by its closed form: the
  * loop runs one dependent addition per number, as the tutorials' Python loops do.
  *
