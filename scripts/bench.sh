@@ -6,9 +6,9 @@
 #
 # Each case runs its commands in rounds (peer, ours, peer, ours, ...), one process per run; the first
 # W rounds are warm-up and discarded. A run is disturbed when /proc/stat shows other processes using more
-# than 5% of the machine (and 2 clock ticks) during it, or when the counting loop, timed for 10 ms just
-# before and just after it, runs below 80% of one iteration per cycle: the core is then shared with work
-# this system cannot see (on a virtual machine, another guest on the same physical core). A round with a
+# than 5% of the machine (and 2 clock ticks) during it, or when a rolled counting loop (clock-probe
+# --loop), timed for 10 ms just before and after it, runs below 80% of one iteration per cycle: the core
+# is then shared with work this system cannot see (on a virtual machine, another guest on the same physical core). A round with a
 # disturbed run is run again (at most R extra rounds per case; then its runs are kept, flagged). Reported:
 # medians and min-max of ours and the peer, and of the ratio ours/peer taken round by round. Ours is timed
 # by its own wall_s (--json: the run, without process start-up), the peers by their own clocks
@@ -108,7 +108,7 @@ stat_busy() {
 # run_once KIND COMMAND: runs COMMAND (a shell string built by this script) and prints one TSV record:
 # internal_s process_s cpu_s other_load core_share disturbed merge_s peak_rss_kib result (internal from
 # the output: ours' wall_s summed over its JSON lines, primesieve's Seconds, the GMP peer's first field;
-# core_share: the counting loop's rate around the run over the clock, the lower of the two).
+# core_share: clock-probe --loop's rate around the run over the clock, the lower of the two).
 run_once() {
     local kind=$1 cmd=$2 b0 b1 times wall user sys loop0 loop1
     loop0=$("$probe" --loop 0.01)

@@ -1,6 +1,6 @@
 /* clock_probe.c: how fast the cores really clock, without performance counters (`make bench`).
  *   clock-probe [SECONDS]          the core clock in Hz
- *   clock-probe --loop [SECONDS]   the counting loop's rate right now, in iterations per second
+ *   clock-probe --loop [SECONDS]   a rolled counting loop's rate right now, in iterations per second
  * The clock: a chain of dependent 64-bit multiplications (imul: 3 cycles of latency on every x86-64 core
  * of the last decade, AMD Zen included, and nothing can overlap a dependent chain) timed for about
  * SECONDS (default 0.2), the fastest of its blocks. The time-stamp counter is no help: it ticks at a fixed
@@ -43,8 +43,8 @@ static uint64_t chain(uint64_t x)
 
 /* A counting loop left rolled, timed over about `seconds`: iterations per second. Unlike the spin kernel's
  * (counting.h, unrolled by 8), each iteration here is a taken branch, one per cycle at best, and it is
- * this loop that slows when the physical core is shared: here it ran at 0.45-0.95 iterations per cycle
- * from moment to moment while the unrolled one held 0.96. As the probe, the unrolled loop flagged 25
+ * this loop that slows when the physical core is shared: here it ran at 0.44-0.96 iterations per cycle
+ * from one run to the next while the unrolled one kept 0.86-0.97. As the probe, the unrolled loop flagged 25
  * runs of a full bench and the rolled one 377, and the bench with the unrolled probe kept rounds in
  * which the sieve's two-thread speedup was 1.66-1.78 against 1.92-2.10. */
 static double loop_rate(double seconds)
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         printf("usage: clock-probe [SECONDS] | --loop [SECONDS]\nprints the core clock in Hz, from a dependent "
-               "imul chain (3 cycles each) timed for about SECONDS (default 0.2); with --loop, the counting "
+               "imul chain (3 cycles each) timed for about SECONDS (default 0.2); with --loop, a rolled counting "
                "loop's iterations per second over SECONDS (default 0.01)\n");
         return 0;
     }

@@ -43,9 +43,10 @@ typedef struct child {
     bool open;
 } child;
 
-/* A pipe for one worker's message: as large a buffer as the system gives (up to 1 MiB), so a partial of
- * megabytes (the product's) crosses in a few writes rather than one 64 KiB piece per switch between the
- * two processes. */
+/* A pipe for one child's message (a worker's, or the split merge's helper's), asking for a 1 MiB buffer so
+ * that a partial of megabytes (the product's) crosses in a few writes rather than in 64 KiB pieces, each a
+ * switch between the two processes. When the system refuses (pipe-max-size, or the user's pipe quota once
+ * dozens of workers hold one), the pipe keeps its default buffer: slower, never wrong. */
 static int message_pipe(int fds[2])
 {
     if (pipe(fds) != 0)

@@ -11,6 +11,7 @@
 #include <gmp.h>
 
 #include "job.h"
+#include "kernels/counting.h"
 #include "kernels/kernel.h"
 
 static uint64_t rng_state = 88172645463325252u;
@@ -180,6 +181,26 @@ static void test_spin_closed_form(void **state)
     assert_true(r.verify_ok);
 }
 
+/* The unrolled loops of counting.h: every length around the unrolling (empty, under 8, whole trips plus
+ * each remainder), reversed ranges, and ranges that end at 2^64 - 1. */
+static void test_counting_loops_every_remainder(void **state)
+{
+    (void)state;
+    const uint64_t starts[] = {0, 1, 7, 1000003, UINT64_MAX - 40};
+    for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++)
+        for (uint64_t len = 0; len <= 40; len++) {
+            uint64_t lo = starts[s], hi = lo + len;
+            assert_int_equal(counting_loop(lo, hi), len);
+            assert_int_equal(counting_loop(hi, lo), 0); /* reversed (or empty): nothing to count */
+        }
+    assert_int_equal(counting_loop(UINT64_MAX - 9, UINT64_MAX), 9);
+    for (uint64_t n = 0; n <= 70; n++) {
+        uint64_t expected = n % 2 == 0 ? (n / 2) * (n ? n - 1 : 0) : n * ((n - 1) / 2);
+        assert_int_equal(summing_loop(n), expected);
+    }
+    assert_int_equal(summing_loop(1000003), (uint64_t)1000003 * 1000002 / 2);
+}
+
 static void test_items_cover_the_range(void **state)
 {
     (void)state;
@@ -219,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_count_same_in_any_grouping),
         cmocka_unit_test(test_count_table_verification),
         cmocka_unit_test(test_spin_closed_form),
+        cmocka_unit_test(test_counting_loops_every_remainder),
         cmocka_unit_test(test_items_cover_the_range),
     };
     return cmocka_run_group_tests_name("kernels", tests, NULL, NULL);
