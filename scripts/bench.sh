@@ -8,8 +8,9 @@
 # W rounds are warm-up and discarded. A run is disturbed when /proc/stat shows other processes using more
 # than 5% of the machine (and 2 clock ticks) during it, or when a rolled counting loop (clock-probe
 # --loop), timed for 10 ms just before and after it, runs below 80% of one iteration per cycle: the core
-# is then shared with work this system cannot see (on a virtual machine, another guest on the same physical core). A round with a
-# disturbed run is run again (at most R extra rounds per case; then its runs are kept, flagged). Reported:
+# is then shared with work this system cannot see (on a virtual machine, another guest on the same
+# physical core). A round with a disturbed run is run again (at most R extra rounds per case; then its
+# runs are kept, flagged). Reported:
 # medians and min-max of ours and the peer, and of the ratio ours/peer taken round by round. Ours is timed
 # by its own wall_s (--json: the run, without process start-up), the peers by their own clocks
 # (primesieve --time, primorial-peer's CLOCK_MONOTONIC); process wall times of both are reported beside.

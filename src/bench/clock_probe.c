@@ -44,9 +44,9 @@ static uint64_t chain(uint64_t x)
 /* A counting loop left rolled, timed over about `seconds`: iterations per second. Unlike the spin kernel's
  * (counting.h, unrolled by 8), each iteration here is a taken branch, one per cycle at best, and it is
  * this loop that slows when the physical core is shared: here it ran at 0.44-0.96 iterations per cycle
- * from one run to the next while the unrolled one kept 0.86-0.97. As the probe, the unrolled loop flagged 25
- * runs of a full bench and the rolled one 377, and the bench with the unrolled probe kept rounds in
- * which the sieve's two-thread speedup was 1.66-1.78 against 1.92-2.10. */
+ * from one run to the next while the unrolled one kept 0.86-0.97. As the probe, the unrolled loop
+ * flagged 25 runs of a full bench and the rolled one 377-394, and the bench with the unrolled probe kept
+ * rounds in which the sieve's two-thread speedup was 1.66-1.78 against 1.92-2.24. */
 static double loop_rate(double seconds)
 {
     uint64_t counter = 0, iterations = 0;
@@ -75,8 +75,8 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         printf("usage: clock-probe [SECONDS] | --loop [SECONDS]\nprints the core clock in Hz, from a dependent "
-               "imul chain (3 cycles each) timed for about SECONDS (default 0.2); with --loop, a rolled counting "
-               "loop's iterations per second over SECONDS (default 0.01)\n");
+               "imul chain (3 cycles each) timed for about SECONDS (default 0.2); with --loop, a rolled "
+               "counting loop's iterations per second over SECONDS (default 0.01)\n");
         return 0;
     }
     double seconds = argc > 1 ? atof(argv[1]) : 0.2;

@@ -195,7 +195,7 @@ static void test_counting_loops_every_remainder(void **state)
         }
     assert_int_equal(counting_loop(UINT64_MAX - 9, UINT64_MAX), 9);
     for (uint64_t n = 0; n <= 70; n++) {
-        uint64_t expected = n % 2 == 0 ? (n / 2) * (n ? n - 1 : 0) : n * ((n - 1) / 2);
+        uint64_t expected = n % 2 == 0 ? (n / 2) * (n - 1) : n * ((n - 1) / 2);
         assert_int_equal(summing_loop(n), expected);
     }
     assert_int_equal(summing_loop(1000003), (uint64_t)1000003 * 1000002 / 2);
