@@ -3,6 +3,7 @@
 #   make run        set up, build, run the main job (a local scaling study with plots)
 #   make test       set up, build, run every test suite     make bench   ours against the peers
 #   make ARCH=-march=x86-64-v3   for clusters whose login and compute CPUs differ;  make MPI=0  without MPI
+#   make smpi       build/smpi/primes with SimGrid's smpicc: the mpi model on simulated clusters
 SHELL := /bin/bash
 
 MPI ?= $(shell command -v mpicc >/dev/null 2>&1 && echo 1 || echo 0)
@@ -18,7 +19,9 @@ WARNINGS := -Wall -Wextra -Werror
 PKG_CFLAGS := $(shell pkg-config --cflags gmp gsl 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs gmp gsl 2>/dev/null || echo -lgmp -lgsl -lgslcblas)
 SANITIZE ?=
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPRIMES_MPI=$(MPI) -fopenmp $(WARNINGS) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS) \
+# SMPI=1: built by smpicc for SimGrid's simulated MPI (make smpi sets it; src/mpi_env.c says what changes)
+SMPI ?= 0
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPRIMES_MPI=$(MPI) -DPRIMES_SMPI=$(SMPI) -fopenmp $(WARNINGS) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS) \
               -I$(BUILD) -MMD -MP
 LDLIBS := -fopenmp $(SANITIZE) $(PKG_LIBS) -lm
 
@@ -30,7 +33,7 @@ OBJECTS := $(SOURCES:src/%.c=$(BUILD)/%.o)
 LIB_OBJECTS := $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps ensure-deps run test check unit bench sanitizers clean FORCE
+.PHONY: all deps ensure-deps run test check unit bench sanitizers smpi clean FORCE
 all: $(BIN)
 
 # Quiet by default: `make V=1` shows the full commands.
@@ -54,7 +57,7 @@ $(BUILD)/buildinfo.h: FORCE
 	 compiler=$$($(CC) --version 2>/dev/null | head -n 1); \
 	 { echo "#define PRIMES_GIT_COMMIT \"$$commit\""; \
 	   echo "#define PRIMES_COMPILER \"$${compiler//\"/} ($(CC))\""; \
-	   echo "#define PRIMES_CFLAGS \"$(CFLAGS) -fopenmp MPI=$(MPI)\""; } > $@.new; \
+	   echo "#define PRIMES_CFLAGS \"$(CFLAGS) -fopenmp MPI=$(MPI)$(if $(filter 1,$(SMPI)), SMPI=1)\""; } > $@.new; \
 	 if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJECTS)
@@ -74,6 +77,13 @@ sanitizers:
 	@$(MAKE) --no-print-directory MPI=0 CC=clang BUILD=$(BUILD)/tsan BIN=$(BUILD)/tsan/primes \
 	    CFLAGS="$(SANITIZER_FLAGS)" SANITIZE="-fsanitize=thread" $(BUILD)/tsan/primes
 
+# The simulated build (SimGrid SMPI): the same sources, compiled by smpicc into their own folder. Its
+# binary runs only under smpirun (scripts/simulate.sh); docs/simulation.md.
+SMPI_BUILD := $(BUILD)/smpi
+smpi:
+	@command -v smpicc >/dev/null 2>&1 || { echo "make smpi: smpicc not found (scripts/install-deps.sh installs libsimgrid-dev)" >&2; exit 2; }
+	@$(MAKE) --no-print-directory CC=smpicc MPI=1 SMPI=1 BUILD=$(SMPI_BUILD) BIN=$(SMPI_BUILD)/primes $(SMPI_BUILD)/primes
+
 deps:
 	scripts/install-deps.sh
 
@@ -86,7 +96,7 @@ run: ensure-deps
 	PRIMES=$(abspath $(BIN)) scripts/run-main-job.sh
 
 test: ensure-deps
-	@$(MAKE) --no-print-directory $(BIN) unit sanitizers
+	@$(MAKE) --no-print-directory $(BIN) unit sanitizers smpi
 	tests/run.sh
 
 check: test

@@ -19,6 +19,7 @@ pj_defaults() {
     : "${PRIMES_SCHEDULE:=}"
     : "${PRIMES_ARGS:=}"
     : "${PRIMES_CORES_PER_NODE:=}"
+    : "${PRIMES_ITEMS_FOR:=}"
 }
 
 pj_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
@@ -93,6 +94,8 @@ pj_setup() {
     [[ "$PRIMES_REPEAT" =~ ^[1-9][0-9]*$ ]] || pj_die "PRIMES_REPEAT=$PRIMES_REPEAT (allowed: 1, 2, ...)"
     [[ "$PRIMES_WARMUP" =~ ^[0-9]+$ ]] || pj_die "PRIMES_WARMUP=$PRIMES_WARMUP (allowed: 0, 1, ...)"
     [[ "$PRIMES_VERIFY" == [01] ]] || pj_die "PRIMES_VERIFY=$PRIMES_VERIFY (allowed: 0, 1)"
+    [[ -z "$PRIMES_ITEMS_FOR" || "$PRIMES_ITEMS_FOR" =~ ^[1-9][0-9]{0,7}$ ]] ||
+        pj_die "PRIMES_ITEMS_FOR=$PRIMES_ITEMS_FOR (allowed: a worker count, 1, 2, ...)"
     read -ra PJ_EXTRA <<<"$PRIMES_ARGS"
     [[ -f "$PRIMES" && -x "$PRIMES" ]] ||
         pj_die "PRIMES=$PRIMES is not an executable file: build it (make) where the compute nodes see it"
@@ -170,6 +173,7 @@ pj_show_setup() {
     pj_log "kernel $PRIMES_KERNEL by $PRIMES_METHOD, $PRIMES_REPEAT repetition(s) after $PRIMES_WARMUP warm-up," \
         "verify=$PRIMES_VERIFY, launcher $launcher, cpu-bind $PRIMES_CPU_BIND"
     pj_log "rows -> $PJ_CSV"
+    pj_log "every point's items cut for $PJ_ITEMS_FOR workers (primes --items-for)"
     pj_log "${#PJ_PLAN[@]} point(s): model ranks-per-node threads n"
     local p
     for p in "${PJ_PLAN[@]}"; do pj_log "  $p"; done
@@ -184,6 +188,8 @@ pj_point() {
         -r "$PRIMES_REPEAT" --warmup "$PRIMES_WARMUP" --csv "$PJ_CSV" -q)
     [[ "$PRIMES_VERIFY" == 1 ]] && args+=(--verify)
     [[ -n "$PRIMES_SCHEDULE" ]] && args+=(-s "$PRIMES_SCHEDULE")
+    # every point's items cut for the study's largest point, unless the schedule names a chunk
+    [[ "$PRIMES_SCHEDULE" == *,* ]] || args+=(--items-for "$PJ_ITEMS_FOR")
     args+=("${PJ_EXTRA[@]}")
     # Threads fill their own cores, next to each other: the settings the hybrid pitfall is about.
     export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close
@@ -211,8 +217,15 @@ pj_point() {
 }
 
 pj_run_plan() {
+    # the workers every point's items are cut for: the submission's largest point, else this job's
+    PJ_ITEMS_FOR=${PRIMES_ITEMS_FOR:-1}
+    local p model rpn threads n
+    for p in "${PJ_PLAN[@]}"; do
+        read -r model rpn threads n <<<"$p"
+        [[ -n "$PRIMES_ITEMS_FOR" ]] || ((PJ_NODES * rpn * threads <= PJ_ITEMS_FOR)) ||
+            PJ_ITEMS_FOR=$((PJ_NODES * rpn * threads))
+    done
     pj_show_setup
-    local p
     for p in "${PJ_PLAN[@]}"; do
         # shellcheck disable=SC2086 # a plan entry is four words
         pj_point $p

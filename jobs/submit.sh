@@ -86,6 +86,18 @@ if [[ $dry -eq 0 ]]; then
     command -v sbatch >/dev/null 2>&1 || die "no sbatch on PATH: run this on the cluster's login node"
 fi
 export PRIMES_ROOT="$root" PRIMES="$primes" PRIMES_OUT="$out"
+# Every job cuts its points' items for the largest point of the whole submission (primes --items-for), so
+# the points of all node counts run the same items: the most nodes times the cores of a node (given, or
+# the largest the partition's nodes have).
+if [[ -z "${PRIMES_ITEMS_FOR:-}" ]]; then
+    cores=${PRIMES_CORES_PER_NODE:-}
+    if [[ -z "$cores" ]] && command -v sinfo >/dev/null 2>&1; then
+        cores=$({ sinfo -h -o %c 2>/dev/null || true; } | tr -dc '0-9\n' | sort -n | tail -n 1)
+    fi
+    most=0
+    for n in "${node_counts[@]}"; do ((n <= most)) || most=$n; done
+    [[ -z "$cores" ]] || export PRIMES_ITEMS_FOR=$((most * cores))
+fi
 if [[ $dry -eq 1 ]]; then
     echo "environment of the jobs (sbatch passes it on):"
     env | grep '^PRIMES_' | sort | sed 's/^/  /'

@@ -83,6 +83,7 @@ import re  # noqa: E402
 from collections import OrderedDict  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 MODEL_ORDER = ["serial", "omp", "pthreads", "fork", "events", "mpi", "hybrid"]
 MODEL_MARKERS = {"serial": "s", "omp": "o", "pthreads": "^", "fork": "D", "events": "X", "mpi": "v", "hybrid": "P"}
@@ -176,8 +177,9 @@ def csv_rows(path, need, what):
 def read_summary(path):
     rows = []
     for line, row in csv_rows(path, SUMMARY_COLUMNS, "a summary of primes analyze --csv"):
-        if row["schema"] != "primes-summary/1":
-            raise InputError("%s:%d: schema '%s' is not primes-summary/1" % (path, line, row["schema"]))
+        if row["schema"] not in ("primes-summary/1", "primes-summary/2"):
+            raise InputError("%s:%d: schema '%s' is not primes-summary/1 or /2" % (path, line, row["schema"]))
+        row["platform"] = row.get("platform") or ""  # /2: the simulated platform, "" for real runs
         for c in ("n", "from", "ranks", "threads", "workers", "mean_s", "ci95_s", "speedup", "speedup_ci95",
                   "efficiency", "efficiency_ci95", "karp_flatt", "fit_serial_fraction", "fit_t1_s",
                   "gustafson_alpha", "speedup_serial", "fit_ci95", "karp_flatt_ci95",
@@ -246,7 +248,9 @@ def machine_caption(rows, study):
     r = rows[0]
     cores = r.get("cores") or study.get("cores_online", "")
     parts = [r.get("host") or study.get("host", "unknown host"), r.get("cpu_model") or study.get("cpu_model", "")]
-    if cores:
+    if r["platform"]:
+        parts = ["simulated on %s (SimGrid SMPI), run on %s" % (r["platform"], parts[0])]
+    elif cores:
         parts.append("%s cores" % cores)
     first = min((x["first_timestamp"] for x in rows if x["first_timestamp"]), default="")
     last = max((x["last_timestamp"] for x in rows if x["last_timestamp"]), default="")
@@ -358,9 +362,14 @@ def fit_label(model, row, symbol):
     return "%s: %s = %.3f ± %.3f" % (model, symbol, f, ci)
 
 
+def wide(workers):
+    """Worker counts spanning more than 64x: axes in powers of 2 (a simulated study reaches 4096)."""
+    return max(workers) > 64 * min(workers)
+
+
 def worker_axis(ax, workers, log=True):
     ws = sorted(set(workers))
-    if log:
+    if log or wide(ws):
         ax.set_xscale("log", base=2)
     ax.set_xticks(ws)
     ax.set_xticklabels([str(int(w)) for w in ws])
@@ -378,15 +387,40 @@ def series_caption(rows, study, extra):
     return text + extra
 
 
-def plot_strong(rows, study, outs, report):
+def series_base(r0, middle):
+    """The file name stem of a series' plots; a simulated series carries its platform."""
+    base = "%s-%s-%sn%s" % (r0["kernel"], r0["method"], middle, file_n(r0["n"]))
+    return base + ("-sim-%s" % r0["platform"] if r0["platform"] else "")
+
+
+def plot_real_overlay(ax, real, y_key, ci_key, report):
+    """Real runs of a simulated series' range, the same items, drawn over it: the check of the simulation."""
+    for model, mrows in ordered_models(real).items():
+        if y_key == "karp_flatt":
+            mrows = [r for r in mrows if r["workers"] > 1]
+        mrows = [r for r in mrows if not math.isnan(r[y_key])]
+        if not mrows:
+            continue
+        xs = [r["workers"] for r in mrows]
+        ys = [r[y_key] for r in mrows]
+        errs = [0 if math.isnan(r[ci_key]) else r[ci_key] for r in mrows]
+        ax.errorbar(xs, ys, yerr=errs, color="black", marker="s", linestyle="none", capsize=3, markersize=7,
+                    markerfacecolor="none", label="real %s, this machine" % model)
+        report.series("real", model, xs, ys)
+
+
+def plot_strong(rows, study, outs, report, real=()):
     r0 = rows[0]
     name = "%s by %s, n = %s" % (r0["kernel"], r0["method"], human_n(r0["n"]))
-    base = "%s-%s-n%s" % (r0["kernel"], r0["method"], file_n(r0["n"]))
+    if r0["platform"]:
+        name += " on %s (simulated)" % r0["platform"]
+    base = series_base(r0, "")
     models = ordered_models(rows)
     parallel = OrderedDict((m, r) for m, r in models.items() if m != "serial")
     all_workers = [r["workers"] for r in rows]
     pmax = max(all_workers)
-    caption = series_caption(rows, study, "")
+    log = wide(all_workers)
+    caption = series_caption(rows, study, " · squares: real runs here" if real else "")
 
     # speedup, with each model's fitted Amdahl curve
     fig, ax = plt.subplots(figsize=(7, 5))
@@ -394,18 +428,23 @@ def plot_strong(rows, study, outs, report):
     report.series("line", "ideal", [1, pmax], [1, pmax])
     slot = slots(parallel)
     for model, mrows in parallel.items():
-        plot_points(ax, mrows, "speedup", "speedup_ci95", model, report, "points", slot[model],
+        plot_points(ax, mrows, "speedup", "speedup_ci95", model, report, "points", slot[model], log=log,
                     label=fit_label(model, mrows[0], "Amdahl f"))
         fit = mrows[0]
         one = [r for r in mrows if r["workers"] == 1]
         if fit["fit_law"] == "amdahl" and one and not math.isnan(fit["fit_serial_fraction"]):
             f, t1fit, t1 = fit["fit_serial_fraction"], fit["fit_t1_s"], one[0]["mean_s"]
-            xs = [1 + i * (pmax - 1) / 100.0 for i in range(101)]
+            xs = [pmax ** (i / 100.0) if log else 1 + i * (pmax - 1) / 100.0 for i in range(101)]
             ys = [t1 / (t1fit * (f + (1 - f) / p)) for p in xs]
             ax.plot(xs, ys, color=model_color(model), linestyle=":", linewidth=1.5)
             report.series("curve", "amdahl %s f=%.4g" % (model, f), xs[::25], ys[::25])
+    plot_real_overlay(ax, real, "speedup", "speedup_ci95", report)
     ax.set_ylabel("speedup T(1) / T(p), same model")
-    cap_y(ax, rows, "speedup", pmax)
+    if log:
+        ax.set_yscale("log", base=2)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "%g" % v))
+    else:
+        cap_y(ax, rows, "speedup", pmax)
     worker_axis(ax, all_workers, log=False)
     ax.legend(fontsize=8)
     finish(fig, ax, "%s: speedup (strong scaling)" % name, caption + " · dotted: fitted Amdahl curves", outs,
@@ -416,7 +455,8 @@ def plot_strong(rows, study, outs, report):
     ax.axhline(1, color="0.5", linestyle="--", linewidth=1, label="ideal")
     report.series("line", "ideal", [1, pmax], [1, 1])
     for model, mrows in parallel.items():
-        plot_points(ax, mrows, "efficiency", "efficiency_ci95", model, report, "points", slot[model])
+        plot_points(ax, mrows, "efficiency", "efficiency_ci95", model, report, "points", slot[model], log=log)
+    plot_real_overlay(ax, real, "efficiency", "efficiency_ci95", report)
     ax.set_ylabel("efficiency S(p) / p")
     cap_y(ax, rows, "efficiency", 1)
     worker_axis(ax, all_workers, log=False)
@@ -429,12 +469,13 @@ def plot_strong(rows, study, outs, report):
         pts = [r for r in mrows if r["workers"] > 1]
         if not pts:
             continue
-        plot_points(ax, pts, "karp_flatt", "karp_flatt_ci95", model, report, "points", slot[model],
+        plot_points(ax, pts, "karp_flatt", "karp_flatt_ci95", model, report, "points", slot[model], log=log,
                     label=fit_label(model, mrows[0], "fitted f"))
         f = mrows[0]["fit_serial_fraction"]
         if not math.isnan(f):
             ax.axhline(f, color=model_color(model), linestyle=":", linewidth=1)
             report.series("line", "amdahl-f %s" % model, [pts[0]["workers"], pts[-1]["workers"]], [f, f])
+    plot_real_overlay(ax, real, "karp_flatt", "karp_flatt_ci95", report)
     ax.axhline(0, color="0.5", linestyle="--", linewidth=1)
     ax.set_ylabel("Karp–Flatt serial fraction e")
     worker_axis(ax, [r["workers"] for r in rows if r["workers"] > 1] or all_workers, log=False)
@@ -445,6 +486,7 @@ def plot_strong(rows, study, outs, report):
     # runtime, log-log
     fig, ax = plt.subplots(figsize=(7, 5))
     slot = slots(models)
+    plot_real_overlay(ax, real, "mean_s", "ci95_s", report)
     for model, mrows in models.items():
         plot_points(ax, mrows, "mean_s", "ci95_s", model, report, "points", slot[model], log=True)
         one = [r for r in mrows if r["workers"] == 1]
@@ -462,7 +504,9 @@ def plot_weak(rows, study, outs, report):
     base_rows = [r for r in rows if r["workers"] == 1] or rows
     r0 = base_rows[0]
     name = "%s by %s, weak scaling from n = %s" % (r0["kernel"], r0["method"], human_n(r0["n"]))
-    base = "%s-%s-weak-n%s" % (r0["kernel"], r0["method"], file_n(r0["n"]))
+    if r0["platform"]:
+        name += " on %s (simulated)" % r0["platform"]
+    base = series_base(r0, "weak-")
     models = ordered_models(rows)
     parallel = OrderedDict((m, r) for m, r in models.items() if m != "serial")
     slot = slots(parallel)
@@ -629,8 +673,17 @@ def plot_gantt(path, rep, study, outs, report):
 
 
 def series_key(r):
-    key = (r["scaling"], r["kernel"], r["method"], r["from"], r.get("schedule", ""), r["cpu_model"])
+    key = (r["scaling"], r["kernel"], r["method"], r["from"], r.get("schedule", ""), r["cpu_model"], r["platform"])
     return key + ((r["n"], r.get("chunk", "")) if r["scaling"] == "strong" else ())
+
+
+def real_match(key, series):
+    """The real runs of the same range and items as the simulated series `key`, to draw over it."""
+    found = []
+    for other, rows in series.items():
+        if not rows[0]["platform"] and other[:5] == key[:5] and other[7:] == key[7:]:
+            found += rows
+    return found
 
 
 def main():
@@ -653,7 +706,7 @@ def main():
             series.setdefault(series_key(r), []).append(r)
         for key, srows in series.items():
             if key[0] == "strong":
-                plot_strong(srows, study, opts, report)
+                plot_strong(srows, study, opts, report, real_match(key, series) if srows[0]["platform"] else ())
             else:
                 plot_weak(srows, study, opts, report)
         for path in opts["traces"]:

@@ -109,9 +109,15 @@ static void print_heading(FILE *out, const series_result *s)
         fprintf(out, ", chunk %llu", (unsigned long long)r->chunk);
     else
         fputs(" (n is the 1-worker size; each worker count has its own n)", out);
-    fprintf(out, "\n  machine %s, %s, ", r->host[0] ? r->host : "unknown host",
-            r->cpu_model[0] ? r->cpu_model : "unknown CPU");
-    if (s->cores > 0)
+    if (r->platform[0])
+        fprintf(out, "\n  simulated on platform %s (SimGrid SMPI; every time simulated), run on %s, %s, ", r->platform,
+                r->host[0] ? r->host : "unknown host", r->cpu_model[0] ? r->cpu_model : "unknown CPU");
+    else
+        fprintf(out, "\n  machine %s, %s, ", r->host[0] ? r->host : "unknown host",
+                r->cpu_model[0] ? r->cpu_model : "unknown CPU");
+    if (r->platform[0])
+        fputs("its cores decide oversubscription", out);
+    else if (s->cores > 0)
         fprintf(out, "%d cores", s->cores);
     else
         fputs("cores unknown", out);
@@ -260,7 +266,7 @@ static const char *const summary_columns[] = {
     "work_ratio", "speedup", "speedup_ci95", "speedup_serial", "speedup_serial_ci95", "efficiency",
     "efficiency_ci95", "karp_flatt", "karp_flatt_ci95", "gustafson_alpha", "gustafson_alpha_ci95", "fit_law",
     "fit_serial_fraction", "fit_ci95", "fit_t1_s", "fit_runs", "fit_chi2_dof", "host", "cpu_model", "cores",
-    "first_timestamp", "last_timestamp", "git_commit",
+    "first_timestamp", "last_timestamp", "git_commit", "platform",
 };
 
 static void csv_text(FILE *f, const char *s, bool last)
@@ -324,7 +330,8 @@ static void csv_row(FILE *f, const series_result *s, const config_result *c)
         fputc(',', f);
     csv_text(f, s->first_timestamp, false);
     csv_text(f, s->last_timestamp, false);
-    csv_text(f, s->mixed_commits ? "mixed" : r->git_commit, true);
+    csv_text(f, s->mixed_commits ? "mixed" : r->git_commit, false);
+    csv_text(f, r->platform, true);
 }
 
 int analysis_write_csv(const char *path, const analysis *a)

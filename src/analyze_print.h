@@ -7,7 +7,7 @@
 
 #include "analyze_series.h"
 
-#define SUMMARY_SCHEMA "primes-summary/1"
+#define SUMMARY_SCHEMA "primes-summary/2" /* /2 added platform (simulated series) */
 
 void analysis_print_table(FILE *out, const analysis *a, const analysis_options *opt);
 

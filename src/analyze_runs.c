@@ -19,14 +19,15 @@ enum column {
     COL_KERNEL, COL_METHOD, COL_FROM, COL_N, COL_MODEL, COL_RANKS, COL_THREADS, COL_WORKERS, COL_SCHEDULE,
     COL_CHUNK, COL_WALL, /* the required ones end here */
     COL_SCHEMA, COL_ITEMS, COL_RESULT, COL_LOW64, COL_M61, COL_VERIFY_OK, COL_CORES_ALLOWED, COL_CORES_ONLINE,
-    COL_HOST, COL_HOSTS, COL_TIMESTAMP, COL_GIT, COL_CPU, COL_OVERSUBSCRIBED, COL_COUNT
+    COL_HOST, COL_HOSTS, COL_TIMESTAMP, COL_GIT, COL_CPU, COL_OVERSUBSCRIBED, COL_SIMULATED, COL_PLATFORM,
+    COL_COUNT
 };
 #define REQUIRED_COLUMNS (COL_WALL + 1)
 
 static const char *const column_names[COL_COUNT] = {
     "kernel", "method", "from", "n", "model", "ranks", "threads", "workers", "schedule", "chunk", "wall_s",
     "schema", "items", "result", "low64", "mod_m61", "verify_ok", "cores_allowed", "cores_online",
-    "host", "hosts", "timestamp", "git_commit", "cpu_model", "oversubscribed",
+    "host", "hosts", "timestamp", "git_commit", "cpu_model", "oversubscribed", "simulated", "sim_platform",
 };
 
 typedef struct row_context {
@@ -126,8 +127,8 @@ static int count_hosts(const char *list)
 static int parse_row(const row_context *c, run_row *row)
 {
     const char *schema = text(c, COL_SCHEMA);
-    if (c->where[COL_SCHEMA] >= 0 && strcmp(schema, REPORT_SCHEMA) != 0 && strcmp(schema, REPORT_SCHEMA_OLDER) != 0)
-        return fail(c, "schema '%.40s' is not %s or %s", schema, REPORT_SCHEMA, REPORT_SCHEMA_OLDER);
+    if (c->where[COL_SCHEMA] >= 0 && !report_schema_known(schema))
+        return fail(c, "schema '%.40s' is not primes-run/3, primes-run/2 or primes-run/1", schema);
     *row = (run_row){.file = c->csv->path, .line = c->csv->line};
     if (copy_name(c, COL_KERNEL, row->kernel) || copy_name(c, COL_METHOD, row->method) ||
         copy_name(c, COL_MODEL, row->model) || copy_name(c, COL_SCHEDULE, row->schedule) ||
@@ -161,6 +162,14 @@ static int parse_row(const row_context *c, run_row *row)
     copy_text(c, COL_CPU, row->cpu_model, sizeof row->cpu_model);
     copy_text(c, COL_TIMESTAMP, row->timestamp, sizeof row->timestamp);
     copy_text(c, COL_GIT, row->git_commit, sizeof row->git_commit);
+    const char *simulated = text(c, COL_SIMULATED);
+    if (simulated[0] && strcmp(simulated, "true") != 0 && strcmp(simulated, "false") != 0)
+        return fail(c, "simulated: '%.40s' is not true, false or empty", simulated);
+    if (strcmp(simulated, "true") == 0) {
+        if (!text(c, COL_PLATFORM)[0])
+            return fail(c, "a simulated run without its sim_platform");
+        copy_text(c, COL_PLATFORM, row->platform, sizeof row->platform);
+    }
     return 0;
 }
 

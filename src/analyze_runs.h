@@ -21,6 +21,7 @@ typedef struct run_row {
     int host_count;                  /* distinct hosts of the ranks (1 when unknown) */
     int oversubscribed;              /* primes' own verdict: 1, 0, or -1 when the column is absent/empty */
     char host[64], cpu_model[128], timestamp[40], git_commit[48];
+    char platform[64];               /* simulated runs: the SimGrid platform ("" for real runs) */
     bool outlier;                    /* set by the analysis */
 } run_row;
 
@@ -32,7 +33,7 @@ typedef struct run_set {
 /* Appends the rows of one runs CSV to set. Columns are found by name; a runs file must have kernel, method,
  * from, n, model, ranks, threads, workers, schedule, chunk and wall_s, and the others (schema, items,
  * result, low64, mod_m61, verify_ok, oversubscribed, cores_allowed, cores_online, host, hosts, timestamp,
- * git_commit, cpu_model) are used when present. A header line repeated inside the file (files joined with cat)
+ * git_commit, cpu_model, simulated, sim_platform) are used when present. A header line repeated inside the file (files joined with cat)
  * is skipped. Returns 0, or -1 with "PATH:LINE: REASON" in err. */
 int runs_load(run_set *set, const char *path, char *err, size_t err_size);
 

@@ -31,8 +31,8 @@ static int compare_series(const run_row *a, const run_row *b, scaling_kind scali
     int c;
     if ((c = strcmp(a->kernel, b->kernel)) || (c = strcmp(a->method, b->method)) ||
         (c = compare_u64(a->from, b->from)) || (c = strcmp(a->schedule, b->schedule)) ||
-        (c = strcmp(a->cpu_model, b->cpu_model)))
-        return c;
+        (c = strcmp(a->cpu_model, b->cpu_model)) || (c = strcmp(a->platform, b->platform)))
+        return c; /* a simulated platform is a machine of its own: never one series with real runs */
     if (scaling == SCALING_STRONG && ((c = compare_u64(a->n, b->n)) || (c = compare_u64(a->chunk, b->chunk))))
         return c;
     return 0;

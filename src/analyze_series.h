@@ -1,5 +1,5 @@
 /* analyze_series.h: from run rows to scaling results: rows are grouped into series (one kernel, method,
- * range, schedule and CPU; strong scaling also one n and chunk) and, inside a series, into configurations
+ * range, schedule, CPU and simulated platform or none; strong scaling also one n and chunk) and, inside a series, into configurations
  * (one model at one ranks x threads). Each configuration gets its statistics, speedups, efficiency and
  * per-point serial fraction; each model of a series gets its Amdahl (strong) or Gustafson (weak) fit. */
 #ifndef PRIMES_ANALYZE_SERIES_H

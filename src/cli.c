@@ -21,6 +21,7 @@
 #define MAX_THREADS 4096
 #define MAX_REPEAT 1000000u
 #define MAX_CHUNK ((uint64_t)1 << 36)
+#define MAX_ITEMS_FOR (1u << 24)
 
 static int reject(char *error, size_t size, const char *fmt, ...)
 {
@@ -204,6 +205,7 @@ static const option_spec specs[] = {
     {"json", 0, false},       {"csv", 0, true},        {"trace", 0, true},     {"verify", 0, false},
     {"output", 'o', true},    {"hex", 0, false},       {"quiet", 'q', false},  {"help", 'h', false},
     {"version", 'V', false},  {"list", 0, false},       {"workload", 'w', true}, {"scale", 0, true},
+    {"items-for", 0, true},
 };
 
 static const option_spec *find_spec(const char *arg, const char **inline_value)
@@ -284,6 +286,8 @@ static int apply_option(const option_spec *spec, const char *value, options *opt
         opt->output_path = value;
         return check_writable(label, value, error, size);
     }
+    if (strcmp(name, "items-for") == 0)
+        return parse_small(label, value, 1, MAX_ITEMS_FOR, &opt->items_for, error, size);
     if (strcmp(name, "workload") == 0) {
         opt->workload = value;
         return 0;
@@ -355,6 +359,14 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
     } else if (opt->workload || opt->scale) {
         return reject(error, size, "--workload/--scale: kernel '%s' has no tasks (allowed with: tasks)", k->name);
     }
+    if (opt->items_for && k->task_count)
+        return reject(error, size, "--items-for: kernel '%s' runs one task per item (allowed with the range "
+                                   "kernels)",
+                      k->name);
+    if (opt->items_for && opt->chunk)
+        return reject(error, size, "--items-for: %u sizes the default items, but -s gives the chunk %" PRIu64
+                                   " (allowed: one of the two)",
+                      opt->items_for, opt->chunk);
     if (!opt->scale)
         opt->scale = 1;
     if (!n_given)
@@ -483,6 +495,8 @@ void cli_print_help(FILE *out)
           "                       else the cores this process may run on)\n"
           "  -s, --schedule S[,C] static | cyclic | dynamic (default) | guided | batch; C = numbers per work\n"
           "                       item (batch: rounds of one task per worker, each round waiting for all)\n"
+          "      --items-for W    size the default items for W workers (default: this run's): every one\n"
+          "                       gets an item; a study gives its largest point, so all points run alike\n"
           "\n"
           "measurement and output:\n"
           "  -r, --repeat R       timed repetitions (default 1)      --warmup W  untimed runs first (0)\n"

@@ -22,6 +22,7 @@ typedef struct options {
     int threads;              /* 0: from the environment */
     schedule_kind schedule;
     uint64_t chunk;           /* 0: the kernel's default */
+    unsigned items_for;       /* 0: size the default items for the run's own workers */
     unsigned repeat, warmup;
     bool json, verify, hex, quiet;
     const char *csv_path, *trace_path, *output_path;

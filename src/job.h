@@ -30,6 +30,8 @@ typedef struct job {
     method_kind method;
     uint64_t from, n;        /* the range [from, n) */
     uint64_t chunk;          /* numbers per work item; item boundaries are multiples of chunk */
+    uint64_t plan_workers;   /* the workers the default items are sized for (--items-for, else the run's
+                              * own): every one gets an item, so a study's points share one value */
     uint64_t n_items;
     schedule_kind schedule;
     bool verify_exact;       /* --verify: check against an independent method */

@@ -132,10 +132,12 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         j.n = opt->kernel->task_count(&j);
         job_set_chunk(&j, 1);
     } else {
+        j.plan_workers = opt->items_for ? opt->items_for : (uint64_t)mpi_env_size() * (uint64_t)threads;
         job_set_chunk(&j, opt->chunk ? opt->chunk : opt->kernel->default_chunk(&j));
     }
-    provenance prov;
-    provenance_collect(&prov);
+    provenance prov; /* rank 0 reports, and only rank 0 reads the system for it */
+    if (rank == 0)
+        provenance_collect(&prov);
     model_options mopt = {.threads = threads};
 
     staged_file trace = {0};
@@ -152,12 +154,13 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         opt->kernel->init(&j, partial);
         run_stats stats = {0};
         int ranks = mpi_env_size();
-        progress_start(rank == 0 && !j.quiet, (j.n_items + (uint64_t)ranks - 1) / (uint64_t)ranks,
+        /* no progress line under simulation: its watcher thread would read simulated time */
+        progress_start(rank == 0 && !j.quiet && !mpi_env_simulated(), (j.n_items + (uint64_t)ranks - 1) / (uint64_t)ranks,
                        j.n_items ? (double)(j.n - j.from) / (double)j.n_items : 0);
         mpi_env_barrier();
         double start = timer_now();
         int failed = m->run(&j, &mopt, partial, &stats);
-        double elapsed = timer_now() - start;
+        double elapsed = (stats.end_time > 0 ? stats.end_time : timer_now()) - start;
         progress_stop();
         double wall = mpi_env_max_double(elapsed);
         if (failed) {
@@ -179,7 +182,9 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
                 .settle_s = stats.settle_s,
                 .merge_s = stats.merge_s,
                 .peak_rss_kib = rss,
-                .oversubscribed = oversubscribed,
+                /* simulated: the platform's cores, not this machine's, decide */
+                .oversubscribed = oversubscribed ||
+                                  mpi_env_simulated_oversubscribed(stats.hosts, stats.ranks, stats.threads),
                 .prov = &prov,
             };
             opt->kernel->finish(&j, partial, &rec.res);
@@ -220,7 +225,30 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
     return status;
 }
 
-int main(int argc, char **argv)
+/* The simulated build's checks before a run: a model SMPI can simulate, and a reference speed (without
+ * smpi/host-speed, SMPI counts a CPU second here as 20 kflop, which makes computation nearly free). */
+static int check_simulation(const model *m, int rank)
+{
+    if (m->unsimulated) {
+        if (rank == 0)
+            fprintf(stderr, "primes: --model %s: cannot be simulated faithfully: %s (allowed under simulation: "
+                            "mpi, and serial at 1 rank)\n",
+                    m->name, m->unsimulated);
+        return EXIT_USAGE;
+    }
+    simulation_info sim;
+    mpi_env_simulation(&sim);
+    if (!sim.reference_speed[0]) {
+        if (rank == 0)
+            fprintf(stderr, "primes: simulated run without smpi/host-speed: SMPI's default makes computation "
+                            "nearly free (allowed: smpirun --cfg=smpi/host-speed:SPEED, as scripts/simulate.sh "
+                            "passes it)\n");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int primes_main(int argc, char **argv)
 {
     int launcher_rank = mpi_env_launcher_rank();
     int launcher_size = mpi_env_launcher_size();
@@ -264,6 +292,11 @@ int main(int argc, char **argv)
     bool threads_requested;
     int threads = resolve_threads(&opt, &threads_requested);
     const model *m = opt.model ? opt.model : default_model(launcher_size, threads, threads_requested);
+    if (mpi_env_simulated()) {
+        int refused = check_simulation(m, launcher_rank);
+        if (refused)
+            return refused;
+    }
     if (!m->uses_mpi && launcher_size > 1) {
         if (launcher_rank == 0)
             fprintf(stderr,
@@ -277,16 +310,24 @@ int main(int argc, char **argv)
     if (m->uses_mpi)
         mpi_env_start(&argc, &argv);
     int rank = mpi_env_rank();
-    placement where;
-    /* the events model runs one thread whatever -t says (-t is its batch round size there) */
-    placement_assess(strcmp(m->name, "events") == 0 ? 1 : threads, &where);
+    placement where = {.single_core_rank = -1};
+    /* the events model runs one thread whatever -t says (-t is its batch round size there); a simulated
+     * run has no real placement to judge (its ranks are actors of one process) */
+    if (!mpi_env_simulated())
+        placement_assess(strcmp(m->name, "events") == 0 ? 1 : threads, &where);
     if (rank == 0) {
         placement_warn(&where, threads);
         if (strcmp(m->name, "hybrid") == 0 && strcmp(mpi_env_thread_level(), "single") == 0)
             fprintf(stderr, "primes: warning: the MPI library provides only MPI_THREAD_SINGLE; the hybrid model "
                             "needs MPI_THREAD_FUNNELED (its threads make no MPI calls, but the standard asks)\n");
     }
-    int status = run_repetitions(&opt, m, threads, rank, where.oversubscribed);
+    return run_repetitions(&opt, m, threads, rank, where.oversubscribed);
+}
+
+int main(int argc, char **argv)
+{
+    mpi_env_early_start(&argc, &argv);
+    int status = primes_main(argc, argv);
     mpi_env_finish();
     return status;
 }

@@ -1,16 +1,30 @@
 /* mpi_env.c: the driver's only door to MPI (the mpi and hybrid models call MPI themselves for their
  * protocols). Without MPI in the build, or when the process was not started by mpirun/srun and no MPI
  * model was asked for, every call here has its serial meaning and MPI is never initialised, so a plain
- * run pays no MPI start-up. */
+ * run pays no MPI start-up.
+ *
+ * Built by smpicc (PRIMES_SMPI), every rank is an actor of SimGrid's simulator in one process: no launcher
+ * environment tells a rank who it is, so MPI starts first thing (mpi_env_early_start) and the rank and
+ * size come from MPI itself; the simulation's facts (platform, speeds, SimGrid version) come from here. */
 #include "mpi_env.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "sha256.h"
+#include "timer.h"
+
 #if PRIMES_MPI
 #include <mpi.h>
+#endif
+#if PRIMES_SMPI
+#include <simgrid/host.h>
+#include <simgrid/version.h>
+#include <simgrid/zone.h>
 #endif
 
 static bool active;
@@ -29,12 +43,14 @@ static int env_int(const char *const names[], int fallback)
 int mpi_env_launcher_rank(void)
 {
     static const char *const names[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", NULL};
-    return env_int(names, 0);
+    return active ? mpi_env_rank() : env_int(names, 0);
 }
 
 int mpi_env_launcher_size(void)
 {
     static const char *const names[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", NULL};
+    if (active)
+        return mpi_env_size();
     int size = env_int(names, 0);
     if (size == 0 && getenv("PMIX_RANK") && getenv("SLURM_NTASKS"))
         size = atoi(getenv("SLURM_NTASKS"));
@@ -43,12 +59,66 @@ int mpi_env_launcher_size(void)
 
 bool mpi_env_launched(void)
 {
-    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
+    return PRIMES_SMPI || getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
+}
+
+bool mpi_env_simulated(void)
+{
+    return PRIMES_SMPI;
+}
+
+void mpi_env_early_start(int *argc, char ***argv)
+{
+    if (PRIMES_SMPI)
+        mpi_env_start(argc, argv);
 }
 
 #if PRIMES_MPI
 
 static int provided_level = -1;
+static bool offset_known;
+static double offset;
+
+#define TAG_CLOCK 51
+#define CLOCK_PINGS 4
+
+double mpi_env_clock_offset(void)
+{
+    if (!active || offset_known || PRIMES_SMPI) {
+        offset_known = active;
+        return offset;
+    }
+    offset_known = true;
+    int rank = mpi_env_rank();
+    char root_host[64], mine[64];
+    mpi_env_host_name(mine);
+    memcpy(root_host, mine, sizeof mine);
+    MPI_Bcast(root_host, 64, MPI_CHAR, 0, MPI_COMM_WORLD);
+    int away = strcmp(root_host, mine) != 0, askers = 0;
+    MPI_Reduce(&away, &askers, 1, MPI_INT, MPI_SUM, 0, MPI_COMM_WORLD);
+    if (rank == 0) {
+        /* rank 0 answers every ping of the ranks on other hosts with its clock */
+        for (int k = 0; k < askers * CLOCK_PINGS; k++) {
+            MPI_Status status;
+            MPI_Recv(NULL, 0, MPI_BYTE, MPI_ANY_SOURCE, TAG_CLOCK, MPI_COMM_WORLD, &status);
+            double now = timer_now();
+            MPI_Send(&now, 1, MPI_DOUBLE, status.MPI_SOURCE, TAG_CLOCK, MPI_COMM_WORLD);
+        }
+    } else if (away) {
+        double best = -1;
+        for (int k = 0; k < CLOCK_PINGS; k++) {
+            double sent = timer_now(), root_now;
+            MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_CLOCK, MPI_COMM_WORLD);
+            MPI_Recv(&root_now, 1, MPI_DOUBLE, 0, TAG_CLOCK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            double back = timer_now();
+            if (best < 0 || back - sent < best) {
+                best = back - sent;
+                offset = root_now - (sent + back) / 2;
+            }
+        }
+    }
+    return offset;
+}
 
 int mpi_env_start(int *argc, char ***argv)
 {
@@ -57,13 +127,16 @@ int mpi_env_start(int *argc, char ***argv)
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided_level);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
     active = true;
-    char text[MPI_MAX_LIBRARY_VERSION_STRING];
-    text[0] = 0;
+    /* MPI_MAX_LIBRARY_VERSION_STRING differs between libraries (Open MPI 256, MPICH 8192, SMPI 100):
+     * the text is cut at its first line and at whichever buffer is shorter */
+    char text[MPI_MAX_LIBRARY_VERSION_STRING + 1];
     int len = 0;
     MPI_Get_library_version(text, &len);
-    text[strcspn(text, "\n")] = '\0';
-    text[sizeof library - 1] = '\0';
-    memcpy(library, text, sizeof library);
+    text[len >= 0 && len < (int)sizeof text ? len : (int)sizeof text - 1] = '\0';
+    size_t keep = strcspn(text, "\n");
+    keep = keep < sizeof library - 1 ? keep : sizeof library - 1;
+    memcpy(library, text, keep);
+    library[keep] = '\0';
     return 0;
 }
 
@@ -143,10 +216,24 @@ const char *mpi_env_thread_level(void)
     return "multiple";
 }
 
+void mpi_env_host_name(char name[64])
+{
+    memset(name, 0, 64);
+    if (!active) {
+        gethostname(name, 63);
+        return;
+    }
+    /* the library's name for this rank's host: the simulated host under SMPI, gethostname elsewhere */
+    char text[MPI_MAX_PROCESSOR_NAME + 1] = {0};
+    int len = 0;
+    MPI_Get_processor_name(text, &len);
+    snprintf(name, 64, "%s", text);
+}
+
 void mpi_env_gather_hosts(char (*hosts)[64])
 {
-    char mine[64] = {0};
-    gethostname(mine, sizeof mine - 1);
+    char mine[64];
+    mpi_env_host_name(mine);
     if (!active) {
         memcpy(hosts[0], mine, sizeof mine);
         return;
@@ -165,9 +252,20 @@ void mpi_env_gather_bytes(const void *mine, int len, void *all)
 
 #else
 
+double mpi_env_clock_offset(void)
+{
+    return 0;
+}
+
 void mpi_env_gather_bytes(const void *mine, int len, void *all)
 {
     memcpy(all, mine, (size_t)len);
+}
+
+void mpi_env_host_name(char name[64])
+{
+    memset(name, 0, 64);
+    gethostname(name, 63);
 }
 
 int mpi_env_start(int *argc, char ***argv)
@@ -192,8 +290,7 @@ void mpi_env_finish(void) {}
 const char *mpi_env_thread_level(void) { return "none"; }
 void mpi_env_gather_hosts(char (*hosts)[64])
 {
-    memset(hosts[0], 0, 64);
-    gethostname(hosts[0], 63);
+    mpi_env_host_name(hosts[0]);
 }
 
 #endif
@@ -207,3 +304,97 @@ const char *mpi_env_library(void)
 {
     return library;
 }
+
+#if PRIMES_SMPI
+
+/* The simulator's own command line (smpirun starts `smpimain PROGRAM [--cfg=... --log=...] PLATFORM
+ * ARGS`): the platform file is its first argument after the program that is not an option, and the
+ * reference speed is the value of --cfg=smpi/host-speed. */
+static void read_simulator_command_line(simulation_info *out)
+{
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    /* malloc'd, not static: SMPI gives every rank its own copy of the program's data */
+    enum { CMDLINE_MAX = 65536 };
+    char *text = malloc(CMDLINE_MAX);
+    if (!text) {
+        close(fd);
+        return;
+    }
+    size_t len = 0;
+    for (ssize_t got; len < CMDLINE_MAX - 1 && (got = read(fd, text + len, CMDLINE_MAX - 1 - len)) != 0;) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            break;
+        len += (size_t)got;
+    }
+    close(fd);
+    text[len] = '\0';
+    static const char speed_option[] = "--cfg=smpi/host-speed:";
+    int index = 0;
+    for (size_t at = 0; at < len; at += strlen(text + at) + 1, index++) {
+        const char *arg = text + at;
+        if (strncmp(arg, speed_option, sizeof speed_option - 1) == 0)
+            snprintf(out->reference_speed, sizeof out->reference_speed, "%s", arg + sizeof speed_option - 1);
+        else if (index >= 2 && arg[0] && strncmp(arg, "--", 2) != 0 && !out->platform_file[0])
+            snprintf(out->platform_file, sizeof out->platform_file, "%s", arg);
+    }
+    free(text);
+}
+
+void mpi_env_simulation(simulation_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->simulated = true;
+    int major = 0, minor = 0, patch = 0;
+    sg_version_get(&major, &minor, &patch);
+    snprintf(out->simgrid_version, sizeof out->simgrid_version, "%d.%d.%d", major, minor, patch);
+    snprintf(out->platform, sizeof out->platform, "%s", sg_zone_get_name(sg_zone_get_root()));
+    out->host_speed = sg_host_get_speed(sg_host_self());
+    read_simulator_command_line(out);
+    if (out->platform_file[0] && sha256_file(out->platform_file, 64u << 20, out->platform_sha256) != 0)
+        out->platform_sha256[0] = '\0';
+}
+
+bool mpi_env_simulated_oversubscribed(char (*hosts)[64], int ranks, int threads)
+{
+    /* distinct hosts in order of first appearance, each with its count of ranks (a platform has at most
+     * as many hosts as ranks; clusters have far fewer) */
+    int *first = malloc((size_t)ranks * sizeof *first), *count = calloc((size_t)ranks, sizeof *count);
+    int distinct = 0;
+    bool over = false;
+    for (int r = 0; first && count && r < ranks; r++) {
+        int h = 0;
+        while (h < distinct && strcmp(hosts[first[h]], hosts[r]) != 0)
+            h++;
+        if (h == distinct)
+            first[distinct++] = r;
+        count[h]++;
+    }
+    for (int h = 0; first && count && h < distinct && !over; h++) {
+        sg_host_t host = sg_host_by_name(hosts[first[h]]);
+        over = host && (long)count[h] * threads > sg_host_core_count(host);
+    }
+    free(first);
+    free(count);
+    return over;
+}
+
+#else
+
+void mpi_env_simulation(simulation_info *out)
+{
+    memset(out, 0, sizeof *out);
+}
+
+bool mpi_env_simulated_oversubscribed(char (*hosts)[64], int ranks, int threads)
+{
+    (void)hosts;
+    (void)ranks;
+    (void)threads;
+    return false;
+}
+
+#endif

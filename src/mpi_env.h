@@ -6,14 +6,41 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Rank and size as the launcher's environment tells them (before MPI is started); 0 and 1 without one. */
+/* Rank and size as the launcher's environment tells them (before MPI is started; once it is, MPI's own);
+ * 0 and 1 without one. */
 int mpi_env_launcher_rank(void);
 int mpi_env_launcher_size(void);
 bool mpi_env_launched(void);
 
+/* Whether this build runs on SimGrid's simulated MPI (smpicc, make smpi): every time it reads is simulated
+ * time, and its ranks are actors of one simulator process. */
+bool mpi_env_simulated(void);
+/* Under simulation, starts MPI at once (a rank knows itself only from MPI); elsewhere does nothing. */
+void mpi_env_early_start(int *argc, char ***argv);
+
+/* What makes a simulated run what it is. */
+typedef struct simulation_info {
+    bool simulated;
+    char platform[64];             /* the platform's root zone, as its file names it */
+    char platform_file[256];       /* the file smpirun was given ("" when it cannot be told) */
+    char platform_sha256[65];      /* of that file ("" when unreadable) */
+    double host_speed;             /* flop/s of rank 0's simulated host */
+    char reference_speed[32];      /* smpi/host-speed: flop/s that one CPU second here stands for ("" unset) */
+    char simgrid_version[16];
+} simulation_info;
+/* The simulation's facts (all zero and false outside a simulated build). */
+void mpi_env_simulation(simulation_info *out);
+/* Under simulation: whether some simulated host runs more ranks x threads than it has cores (hosts: the
+ * host of each of `ranks` ranks). Always false elsewhere. */
+bool mpi_env_simulated_oversubscribed(char (*hosts)[64], int ranks, int threads);
+
 /* Starts MPI with MPI_THREAD_FUNNELED (once). Returns 0, or -1 when the build has no MPI. */
 int mpi_env_start(int *argc, char ***argv);
 bool mpi_env_active(void);
+/* Seconds to add to this rank's timer_now() to read rank 0's clock: 0 on rank 0's host (one monotonic
+ * clock per host) and under simulation (one clock), else estimated once, by the quickest of a few
+ * ping-pongs with rank 0 (error at most half that round trip). Collective on first call. */
+double mpi_env_clock_offset(void);
 int mpi_env_rank(void);
 int mpi_env_size(void);
 void mpi_env_barrier(void);
@@ -28,6 +55,9 @@ void mpi_env_finish(void);
 const char *mpi_env_library(void);
 /* The thread level MPI provided ("funneled", ...), or "none" when MPI is not active. */
 const char *mpi_env_thread_level(void);
+/* This rank's host: MPI's processor name once MPI is active (the simulated host under SMPI), else
+ * gethostname; NUL-terminated within 64 bytes. */
+void mpi_env_host_name(char name[64]);
 /* Host names of all ranks, rank order, each 64 bytes, collected on rank 0 (size entries). */
 void mpi_env_gather_hosts(char (*hosts)[64]);
 /* Every rank's `len` bytes, in rank order, into all (size * len bytes, used on rank 0 only). */

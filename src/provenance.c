@@ -116,12 +116,14 @@ void provenance_collect(provenance *p)
             used += (size_t)snprintf(p->omp_env + used, sizeof p->omp_env - used, "%s%s", used ? " " : "", *e);
     copy_env(p->slurm_job_id, sizeof p->slurm_job_id, "SLURM_JOB_ID");
     copy_env(p->slurm_nodelist, sizeof p->slurm_nodelist, "SLURM_JOB_NODELIST");
+    mpi_env_simulation(&p->sim);
 }
 
 void provenance_timestamp(char *buf, unsigned long size)
 {
     struct timeval tv;
-    gettimeofday(&tv, NULL);
+    /* in parentheses: the real clock even under smpicc, whose gettimeofday macro reads simulated time */
+    (gettimeofday)(&tv, NULL);
     struct tm tm;
     gmtime_r(&tv.tv_sec, &tm);
     char base[32];

@@ -4,6 +4,8 @@
 
 #include <sched.h>
 
+#include "mpi_env.h"
+
 typedef struct provenance {
     char host[64];
     char cpu_model[128];
@@ -16,6 +18,7 @@ typedef struct provenance {
     const char *mpi_thread_level;
     char omp_env[512];          /* every OMP_* variable set, "NAME=value" separated by spaces */
     char slurm_job_id[32], slurm_nodelist[256];
+    simulation_info sim;        /* a simulated run's platform and speeds (sim.simulated false otherwise) */
 } provenance;
 
 /* Collects the facts (call after MPI is started, if it is). */

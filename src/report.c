@@ -93,7 +93,10 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     add(f, &n, REAL("busy_max_s", rec->busy_max_s));
     add(f, &n, REAL("imbalance", rec->imbalance));
     add(f, &n, REAL("merge_s", rec->merge_s));
-    add(f, &n, U64("peak_rss_kib", rec->peak_rss_kib));
+    field rss = U64("peak_rss_kib", rec->peak_rss_kib);
+    if (p->sim.simulated)
+        rss.kind = FIELD_NULL; /* the simulator's process, all ranks together: no rank's memory */
+    add(f, &n, rss);
     add(f, &n, STR("host", p->host));
     add(f, &n, STR("hosts", rec->hosts));
     add(f, &n, STR("timestamp", rec->timestamp));
@@ -118,7 +121,25 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     add(f, &n, workload);
     add(f, &n, scale);
     add(f, &n, REAL("settle_s", rec->settle_s)); /* primes-run/2 */
+    const simulation_info *sim = &p->sim;         /* primes-run/3 */
+    add(f, &n, ((field){.name = "simulated", .kind = FIELD_BOOL, .u = sim->simulated}));
+    field platform = STR("sim_platform", sim->platform), hash = STR("sim_platform_sha256", sim->platform_sha256),
+          speed = REAL("sim_host_speed", sim->host_speed), reference = STR("sim_reference_speed", sim->reference_speed),
+          simgrid = STR("simgrid_version", sim->simgrid_version);
+    if (!sim->simulated)
+        platform.kind = hash.kind = speed.kind = reference.kind = simgrid.kind = FIELD_NULL;
+    add(f, &n, platform);
+    add(f, &n, hash);
+    add(f, &n, speed);
+    add(f, &n, reference);
+    add(f, &n, simgrid);
     return n;
+}
+
+bool report_schema_known(const char *schema)
+{
+    return strcmp(schema, REPORT_SCHEMA) == 0 || strcmp(schema, "primes-run/2") == 0 ||
+           strcmp(schema, "primes-run/1") == 0;
 }
 
 void report_json_string(FILE *out, const char *s)
@@ -415,6 +436,17 @@ void report_human(FILE *out, const run_record *rec)
             numbers_per_second(rec), j->kernel->task_count ? "tasks" : "numbers", settle, merge);
     fprintf(out, "  workers   busy min %s, mean %s, max %s, imbalance %.1f%%%s\n", bmin, bmean, bmax,
             100 * rec->imbalance, rec->oversubscribed ? " (oversubscribed)" : "");
-    fprintf(out, "  memory    peak %.1f MiB\n", (double)rec->peak_rss_kib / 1024.0);
+    const simulation_info *sim = &rec->prov->sim;
+    if (sim->simulated) {
+        fprintf(out, "  memory    not measured per rank: the %d simulated ranks share one process (peak %.1f MiB)\n",
+                rec->ranks, (double)rec->peak_rss_kib / 1024.0);
+        fprintf(out, "  simulated SimGrid %s SMPI, platform %s (%s%s%.12s), hosts %.3g flop/s, a CPU second here "
+                     "%s: every time above is simulated\n",
+                sim->simgrid_version, sim->platform, sim->platform_file[0] ? sim->platform_file : "file unknown",
+                sim->platform_sha256[0] ? ", sha256 " : "", sim->platform_sha256, sim->host_speed,
+                sim->reference_speed);
+    } else {
+        fprintf(out, "  memory    peak %.1f MiB\n", (double)rec->peak_rss_kib / 1024.0);
+    }
     fflush(out);
 }

@@ -11,8 +11,10 @@
 #include "models/model.h"
 #include "provenance.h"
 
-#define REPORT_SCHEMA "primes-run/2"
-#define REPORT_SCHEMA_OLDER "primes-run/1" /* without settle_s; still read by analyze */
+#define REPORT_SCHEMA "primes-run/3"
+/* The schemas analyze still reads: primes-run/1 (without settle_s) and primes-run/2 (without the
+ * simulation's columns). */
+bool report_schema_known(const char *schema);
 
 /* Whether path may take run rows: a new or empty file, or one whose header is this version's, column for
  * column (a file of primes-run/1 rows would get rows one column longer than its header). */

@@ -6,12 +6,25 @@
 uint64_t range_chunk(const job *j, uint64_t min_chunk, unsigned items)
 {
     uint64_t width = j->n > j->from ? j->n - j->from : 1;
-    uint64_t chunk = width / items + 1;
+    uint64_t workers = j->plan_workers ? j->plan_workers : 1;
+    uint64_t wanted = workers > UINT64_MAX / RANGE_ITEMS_PER_WORKER ? UINT64_MAX : workers * RANGE_ITEMS_PER_WORKER;
+    if (wanted < items)
+        wanted = items;
+    uint64_t chunk = width / wanted + 1;
     if (chunk < min_chunk)
         chunk = min_chunk;
     if (chunk > RANGE_CHUNK_MAX)
         chunk = RANGE_CHUNK_MAX;
-    return (chunk + RANGE_CHUNK_ALIGN - 1) / RANGE_CHUNK_ALIGN * RANGE_CHUNK_ALIGN;
+    chunk = (chunk + RANGE_CHUNK_ALIGN - 1) / RANGE_CHUNK_ALIGN * RANGE_CHUNK_ALIGN;
+    /* every planned worker gets an item, set-up or not (a rank without work is worse than a costly item),
+     * as long as the range holds an aligned item for each: the largest aligned chunk that still cuts
+     * `workers` items (rounded up, it usually cuts exactly that many; a last sliver of an item would
+     * otherwise go to one worker alone, after everyone else has asked for more) */
+    uint64_t share = width / workers + (width % workers != 0);
+    uint64_t fair = (share + RANGE_CHUNK_ALIGN - 1) / RANGE_CHUNK_ALIGN * RANGE_CHUNK_ALIGN;
+    if (width / fair + (width % fair != 0) < workers)
+        fair = width / workers / RANGE_CHUNK_ALIGN * RANGE_CHUNK_ALIGN;
+    return fair && chunk > fair ? fair : chunk;
 }
 
 /* Each sieve item computes the first crossing of every sieving prime up to sqrt(n) (a 64-bit division

@@ -10,9 +10,14 @@
 #define RANGE_CHUNK_MAX ((uint64_t)1 << 36)      /* keeps an item's sieve offsets within 32 bits */
 #define RANGE_SIEVE_MIN_CHUNK (30u << 12)        /* 4 KiB of sieve: below that an item is mostly set-up */
 
-/* About `items` items over the range, at least min_chunk numbers each, a multiple of RANGE_CHUNK_ALIGN,
- * never above RANGE_CHUNK_MAX. It depends on the range only, never on the number of workers, so every
- * model cuts the same items. */
+#define RANGE_ITEMS_PER_WORKER 4u                /* room for the dynamic schedule to balance */
+
+/* About `items` items over the range, or RANGE_ITEMS_PER_WORKER per planned worker when that is more,
+ * at least min_chunk numbers each (the item's set-up), yet never so large that a planned worker gets no
+ * item; a multiple of RANGE_CHUNK_ALIGN, never above RANGE_CHUNK_MAX. It depends on the range and on
+ * job->plan_workers only, never on the model, so every model cuts the same items; up to items / 4
+ * workers (16 for count, 64 for product) the worker count changes nothing either, and a study sizes
+ * every point for its largest (--items-for), so all its points run the same items. */
 uint64_t range_chunk(const job *j, uint64_t min_chunk, unsigned items);
 
 /* The count kernel's items: 64 for the sieve (each item pays a set-up per sieving prime, so few large

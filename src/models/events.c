@@ -81,5 +81,6 @@ const model model_events = {
     .name = "events",
     .summary = "one thread, an event loop: waits overlap, computations run one at a time (asyncio)",
     .uses_mpi = false,
+    .unsimulated = "its waits are real clock_nanosleep waits, which SMPI leaves out of simulated time",
     .run = events_run,
 };

@@ -82,29 +82,22 @@ static void round_barrier(void *barrier)
     pthread_barrier_wait(barrier);
 }
 
-static _Noreturn void child_main(const job *j, int workers, int id, shared_state *shared, trace_item *trace,
-                                 double t0, int fd)
+static _Noreturn void child_main(const job *j, int workers, int id, shared_state *shared, double t0, int fd)
 {
     void *partial = xcalloc(1, j->kernel->partial_size, "partial result");
     j->kernel->init(j, partial);
     atomic_counter_ctx counter = {j, workers, &shared->next};
     worker_sync sync = {atomic_counter_take, &counter, round_barrier, &shared->round, NULL, NULL};
-    /* trace records are written in the child's copy of the trace; ours are the ones with rank 0 and this id */
-    for (uint64_t i = 0; i < j->n_items; i++)
-        trace[i].thread = -1;
     /* test hook: PRIMES_FAULT=kill-worker@W makes worker process W kill itself (tests/cli/models.bats) */
     const char *fault = getenv("PRIMES_FAULT");
     if (fault && strncmp(fault, "kill-worker@", 12) == 0 && atoi(fault + 12) == id)
         raise(SIGKILL);
-    worker_run_schedule(j, workers, id, &sync, partial, trace, 0, id, t0);
-    uint64_t mine = 0;
-    for (uint64_t i = 0; i < j->n_items; i++)
-        mine += trace[i].thread == id;
+    trace_log trace = {.sparse = true}; /* the items this worker ran, sent to the parent below */
+    worker_run_schedule(j, workers, id, &sync, partial, &trace, 0, id, t0);
+    uint64_t mine = trace.count;
     child_record *records = xcalloc(mine ? mine : 1, sizeof *records, "trace records");
-    uint64_t k = 0;
-    for (uint64_t i = 0; i < j->n_items; i++)
-        if (trace[i].thread == id)
-            records[k++] = (child_record){trace[i].index, trace[i].start, trace[i].stop};
+    for (uint64_t k = 0; k < mine; k++)
+        records[k] = (child_record){trace.items[k].index, trace.items[k].start, trace.items[k].stop};
     worker_settle(j, partial);
     double settled = timer_now() - t0;
     void *packed;
@@ -315,7 +308,7 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
             close(fds[0]);
             for (int k = 0; k < w; k++)
                 close(kids[k].fd);
-            child_main(j, workers, w, shared, stats->items, t0, fds[1]);
+            child_main(j, workers, w, shared, t0, fds[1]);
         }
         close(fds[1]);
         kids[w] = (child){.pid = pid, .fd = fds[0], .open = true};
@@ -359,6 +352,8 @@ const model model_fork = {
     .name = "fork",
     .summary = "worker processes (fork), results back through pipes",
     .uses_mpi = false,
+    .unsimulated = "the simulated ranks are actors of one process, and a forked worker would copy the "
+                   "whole simulator",
     .forks_workers = true,
     .run = fork_run,
 };

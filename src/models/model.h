@@ -26,6 +26,10 @@ typedef struct run_stats {
                                 * (the kernel's settle: all workers at once; 0 when the kernel has none) */
     double merge_s;            /* then the cross-worker merge and the final combining step (the serial tail) */
     char (*hosts)[64];         /* host of each rank (ranks entries); malloc'd by the model */
+    double end_time;           /* timer_now() when this rank's share of the run was done and handed on,
+                                * before it released its partials (0: when run returned). Releasing is no
+                                * part of the work, and under SMPI, whose ranks share one heap, a free can
+                                * cost milliseconds of another rank's allocations */
     char error[256];           /* set when run returns nonzero */
 } run_stats;
 
@@ -38,6 +42,9 @@ typedef struct model {
     const char *summary;
     bool uses_mpi;             /* needs MPI initialised (mpi, hybrid) */
     bool forks_workers;        /* its workers per rank are processes, not threads (fork) */
+    /* Why SimGrid's SMPI cannot simulate it faithfully (SMPI charges the calling thread's CPU time to its
+     * rank, and its ranks are actors of one process); NULL when it can. */
+    const char *unsimulated;
     /* Runs every item of the job. On success returns 0 and, on rank 0, leaves the combined and completed
      * partial in `partial` (an init'ed partial of the job's kernel). On failure returns nonzero with
      * stats->error set. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../mpi_env.h"
 #include "../timer.h"
 #include "../xalloc.h"
 #include "model.h"
@@ -23,30 +24,36 @@
 #define TAG_REQUEST 21
 #define TAG_GRANT 22
 #define TAG_SPLIT 31
+#define TAG_GATHER_LENGTH 41
+#define TAG_GATHER_BYTES 42
 #define PIECE_BYTES (1 << 30) /* messages are sent in pieces below MPI's int count limit */
 
 /* The dynamic and guided schedules' work-request protocol. Rank 0 owns the next free item; it takes its
  * own batches directly and answers the other ranks' requests between its items (and, once it has no
- * items left, until every rank has had its final, empty grants). A rank keeps PREFETCH requests on their
- * way, so an answer that waits for rank 0 to finish an item still arrives before it is needed; one is
- * enough once the first batches are implicit, and more would reserve work that long tasks need elsewhere
- * at the end of a run. */
-#define PREFETCH 1
+ * items left, until every rank has had its final, empty grants). Every rank's first batch is implicit:
+ * the first grants go to ranks 0, 1, ... in order, which every rank can work out alone, so no rank waits
+ * for rank 0 before its first item. When those first grants take every item, nobody asks at all (at
+ * scale, 4096 final requests to rank 0 would be the run's serial tail). Otherwise a rank keeps `prefetch`
+ * requests on their way, so an answer that waits for rank 0 to finish an item still arrives before it is
+ * needed: one for mpi (more would reserve work that long tasks need elsewhere at the end of a run),
+ * enough for a batch per thread in hybrid. */
+#define MAX_PREFETCH 8
 typedef struct mpi_dispatch {
     const job *j;
     int rank, size;
     int workers;            /* ranks * threads: the guided grab divides by all of them */
-    uint64_t batch;         /* dynamic: items per grant (1 for mpi; 4 per thread for hybrid, whose threads
-                             * meet at the end of every grant: fewer, larger grants wait less there) */
+    uint64_t batch;         /* dynamic: items per grant (1 for mpi; hybrid: see hybrid_batch) */
+    int prefetch;           /* requests a rank keeps on their way */
     uint64_t next;          /* rank 0: the first item not yet granted */
+    bool ask;               /* items are left after the first grants: the other ranks ask for more */
     int finished;           /* rank 0: empty grants sent */
-    int expect_finished;    /* rank 0: PREFETCH per other rank that asks at all */
-    uint64_t first_grant[2]; /* every rank's first batch is implicit: the same sequence on every rank */
+    int expect_finished;    /* rank 0: `prefetch` per other rank that asks at all */
+    uint64_t first_grant[2];
     bool first_pending;
-    uint64_t grant[PREFETCH][2]; /* other ranks: first item and count of each grant on its way, */
-    MPI_Request pending[PREFETCH]; /* answered in the order asked */
+    uint64_t grant[MAX_PREFETCH][2]; /* other ranks: first item and count of each grant on its way, */
+    MPI_Request pending[MAX_PREFETCH]; /* answered in the order asked */
     int oldest, outstanding;
-    bool started, exhausted;
+    bool exhausted;
 } mpi_dispatch;
 
 static void dispatch_grant(mpi_dispatch *d, uint64_t *first, uint64_t *count)
@@ -59,22 +66,21 @@ static void dispatch_grant(mpi_dispatch *d, uint64_t *first, uint64_t *count)
 }
 
 /* Rank 0: answers the requests waiting now (or, with `until_all_finished`, every request until each other
- * rank has had its empty grant). */
+ * rank has had its empty grants). Once they all have, nobody asks again, and it returns at once (without
+ * a probe, which SMPI charges as a polling loop would be charged). */
 static void dispatch_serve(mpi_dispatch *d, bool until_all_finished)
 {
-    for (;;) {
+    while (d->finished < d->expect_finished) {
         MPI_Status status;
-        if (until_all_finished) {
-            if (d->finished >= d->expect_finished)
-                return;
-            MPI_Probe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &status);
-        } else {
+        int source = MPI_ANY_SOURCE;
+        if (!until_all_finished) {
             int waiting = 0;
             MPI_Iprobe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &waiting, &status);
             if (!waiting)
                 return;
+            source = status.MPI_SOURCE;
         }
-        MPI_Recv(NULL, 0, MPI_BYTE, status.MPI_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Recv(NULL, 0, MPI_BYTE, source, TAG_REQUEST, MPI_COMM_WORLD, &status);
         uint64_t grant[2];
         dispatch_grant(d, &grant[0], &grant[1]);
         if (grant[1] == 0)
@@ -83,12 +89,12 @@ static void dispatch_serve(mpi_dispatch *d, bool until_all_finished)
     }
 }
 
-/* Every rank's first batch, without a message: ranks 0, 1, ... take the first grants in order, which every
- * rank can work out alone, so no rank waits for rank 0 before its first item (a rank 0 busy with a long
- * first item would otherwise hold everyone up). Ranks whose first grant is empty never ask at all. */
+/* Every rank's first batch, without a message (ranks whose first grant is empty never ask), and whether
+ * any item is left for requests. */
 static void dispatch_start(mpi_dispatch *d)
 {
     d->next = 0;
+    int asking = 0;
     for (int r = 0; r < d->size; r++) {
         uint64_t first, count;
         dispatch_grant(d, &first, &count);
@@ -96,73 +102,87 @@ static void dispatch_start(mpi_dispatch *d)
             d->first_grant[0] = first;
             d->first_grant[1] = count;
         }
-        if (r > 0 && count > 0)
-            d->expect_finished += PREFETCH;
+        asking += r > 0 && count > 0;
     }
+    d->ask = d->next < d->j->n_items;
+    d->expect_finished = d->ask ? d->prefetch * asking : 0;
     d->first_pending = true;
 }
 
 static void dispatch_request(mpi_dispatch *d)
 {
-    int slot = (d->oldest + d->outstanding) % PREFETCH;
+    int slot = (d->oldest + d->outstanding) % d->prefetch;
     MPI_Irecv(d->grant[slot], 2, MPI_UINT64_T, 0, TAG_GRANT, MPI_COMM_WORLD, &d->pending[slot]);
     MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_REQUEST, MPI_COMM_WORLD);
     d->outstanding++;
 }
 
-/* The oldest grant on its way, waited for. */
-static void dispatch_receive(mpi_dispatch *d, uint64_t *first, uint64_t *count)
+/* The oldest grant on its way, when it has arrived (waited for with `wait`). */
+static bool dispatch_receive(mpi_dispatch *d, bool wait, uint64_t *first, uint64_t *count)
 {
-    MPI_Wait(&d->pending[d->oldest], MPI_STATUS_IGNORE);
+    int arrived = 1;
+    if (wait)
+        MPI_Wait(&d->pending[d->oldest], MPI_STATUS_IGNORE);
+    else
+        MPI_Test(&d->pending[d->oldest], &arrived, MPI_STATUS_IGNORE);
+    if (!arrived)
+        return false;
     *first = d->grant[d->oldest][0];
     *count = d->grant[d->oldest][1];
-    d->oldest = (d->oldest + 1) % PREFETCH;
+    d->oldest = (d->oldest + 1) % d->prefetch;
     d->outstanding--;
+    return true;
 }
 
-static bool dispatch_take(void *ctx, uint64_t *first, uint64_t *count)
+/* The rank's next batch: 1 with one, 0 when it has not arrived yet (only without `wait`), -1 when no item
+ * is left for this rank. Rank 0 takes its batches from its own counter and never waits. */
+static int dispatch_next(void *ctx, bool wait, uint64_t *first, uint64_t *count)
 {
     mpi_dispatch *d = ctx;
+    if (d->exhausted)
+        return -1;
     if (d->first_pending) {
         d->first_pending = false;
         *first = d->first_grant[0];
         *count = d->first_grant[1];
         if (*count == 0) {
             d->exhausted = true;
-            return false;
+            return -1;
         }
-        if (d->rank != 0)
-            while (d->outstanding < PREFETCH)
+        if (d->rank != 0 && d->ask)
+            while (d->outstanding < d->prefetch)
                 dispatch_request(d); /* ask for the next batches while the first one runs */
-        d->started = true;
-        return true;
+        return 1;
     }
     if (d->rank == 0) {
-        dispatch_serve(d, false);
         dispatch_grant(d, first, count);
-        return *count > 0;
+        d->exhausted = *count == 0;
+        return d->exhausted ? -1 : 1;
     }
-    if (d->exhausted)
-        return false;
-    if (!d->started) {
-        d->started = true;
-        while (d->outstanding < PREFETCH)
-            dispatch_request(d);
+    if (d->outstanding == 0) {
+        d->exhausted = true; /* the first grants took every item */
+        return -1;
     }
-    dispatch_receive(d, first, count);
+    if (!dispatch_receive(d, wait, first, count))
+        return 0;
     if (*count == 0) {
         /* no items left: the grants still on their way are empty too; collect them */
         uint64_t unused_first, unused_count;
         while (d->outstanding > 0)
-            dispatch_receive(d, &unused_first, &unused_count);
+            dispatch_receive(d, true, &unused_first, &unused_count);
         d->exhausted = true;
-        return false;
+        return -1;
     }
-    dispatch_request(d); /* keep PREFETCH requests on their way while this batch runs */
-    return true;
+    dispatch_request(d); /* keep `prefetch` requests on their way while this batch runs */
+    return 1;
 }
 
-/* Rank 0's hook between its items: nobody waits longer than one item for an answer. */
+static bool dispatch_take(void *ctx, uint64_t *first, uint64_t *count)
+{
+    return dispatch_next(ctx, true, first, count) > 0;
+}
+
+/* Rank 0's duty between its items: nobody waits longer than one item for an answer. */
 static void dispatch_between_items(void *ctx)
 {
     mpi_dispatch *d = ctx;
@@ -170,24 +190,45 @@ static void dispatch_between_items(void *ctx)
         dispatch_serve(d, false);
 }
 
-static void send_bytes(const void *buf, uint64_t len, int to)
+/* Hybrid's grant: a batch per thread, at most two, but no more than a quarter of a rank's even share of
+ * the items, so the implicit first grants never leave a rank without work (with 64 items and 16 threads
+ * per rank, grants of 64 gave rank 0 everything). */
+static uint64_t hybrid_batch(const job *j, int size, int threads)
 {
-    MPI_Send(&len, 1, MPI_UINT64_T, to, TAG_LENGTH, MPI_COMM_WORLD);
+    uint64_t share = j->n_items / (4 * (uint64_t)size), most = 2 * (uint64_t)threads;
+    return share < 1 ? 1 : share < most ? share : most;
+}
+
+/* A message of any length: its length first (tag), then its bytes in pieces (tag + 1). */
+static void send_tagged_bytes(const void *buf, uint64_t len, int to, int tag)
+{
+    MPI_Send(&len, 1, MPI_UINT64_T, to, tag, MPI_COMM_WORLD);
     for (uint64_t off = 0; off < len; off += PIECE_BYTES) {
         int piece = (int)(len - off < PIECE_BYTES ? len - off : PIECE_BYTES);
-        MPI_Send((const char *)buf + off, piece, MPI_BYTE, to, TAG_BYTES, MPI_COMM_WORLD);
+        MPI_Send((const char *)buf + off, piece, MPI_BYTE, to, tag + 1, MPI_COMM_WORLD);
     }
+}
+
+/* Receives such a message into a new buffer with `reserve` free bytes before it (for appending). */
+static char *recv_tagged_bytes(int from, int tag, size_t reserve, uint64_t *len)
+{
+    MPI_Recv(len, 1, MPI_UINT64_T, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    char *buf = xmalloc(reserve + (*len ? *len : 1), "a message from another rank");
+    for (uint64_t off = 0; off < *len; off += PIECE_BYTES) {
+        int piece = (int)(*len - off < PIECE_BYTES ? *len - off : PIECE_BYTES);
+        MPI_Recv(buf + reserve + off, piece, MPI_BYTE, from, tag + 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
+    return buf;
+}
+
+static void send_bytes(const void *buf, uint64_t len, int to)
+{
+    send_tagged_bytes(buf, len, to, TAG_LENGTH);
 }
 
 static void *recv_bytes(int from, uint64_t *len)
 {
-    MPI_Recv(len, 1, MPI_UINT64_T, from, TAG_LENGTH, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    char *buf = xmalloc(*len ? *len : 1, "partial result from another rank");
-    for (uint64_t off = 0; off < *len; off += PIECE_BYTES) {
-        int piece = (int)(*len - off < PIECE_BYTES ? *len - off : PIECE_BYTES);
-        MPI_Recv(buf + off, piece, MPI_BYTE, from, TAG_BYTES, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    }
-    return buf;
+    return recv_tagged_bytes(from, TAG_LENGTH, 0, len);
 }
 
 static void send_partial(const job *j, void *partial, int to)
@@ -287,41 +328,87 @@ static void reduce_across_ranks(const job *j, void *partial, int rank, int size)
     }
 }
 
-/* Sends every rank's trace records (the items it ran) to rank 0's trace. */
-static void gather_trace(const job *j, run_stats *stats, int rank, int size)
+/* What a rank reports to rank 0 after the run: its host and the records of its items (rank 0's own are
+ * in its dense trace already). */
+typedef struct rank_report {
+    int32_t rank;
+    uint32_t pad;
+    uint64_t records;
+    double start;           /* the rank's t0 on rank 0's clock: its records are relative to it */
+    char host[64];
+} rank_report;
+
+/* Sends every rank's host and trace records to rank 0, up a binomial tree like the reduction: each rank
+ * receives from at most log2(size) others, one after another, and forwards what it holds once. (A gather
+ * to rank 0 makes it wait for all ranks at once, which SMPI needs minutes to simulate at 4096 ranks.) */
+static void gather_reports(const job *j, run_stats *stats, trace_log *logs, int n_logs, int rank, int size,
+                           double start)
 {
-    uint64_t mine = 0;
-    for (uint64_t i = 0; i < j->n_items; i++)
-        mine += stats->items[i].rank == rank;
-    trace_item *records = xcalloc(mine ? mine : 1, sizeof *records, "trace records");
-    uint64_t k = 0;
-    for (uint64_t i = 0; i < j->n_items; i++)
-        if (stats->items[i].rank == rank)
-            records[k++] = stats->items[i];
-    int bytes = (int)(mine * sizeof *records);
-    int *counts = rank == 0 ? xcalloc((size_t)size, sizeof *counts, "trace sizes") : NULL;
-    int *offsets = rank == 0 ? xcalloc((size_t)size, sizeof *offsets, "trace offsets") : NULL;
-    MPI_Gather(&bytes, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    trace_item *all = NULL;
-    if (rank == 0) {
-        long total = 0;
-        for (int r = 0; r < size; r++) {
-            offsets[r] = (int)total;
-            total += counts[r];
+    uint64_t mine = 0; /* rank 0's logs are its dense trace already: it sends no records */
+    for (int t = 0; t < n_logs; t++)
+        mine += logs[t].sparse ? logs[t].count : 0;
+    size_t len = sizeof(rank_report) + mine * sizeof(trace_item);
+    char *held = xmalloc(len, "trace records");
+    rank_report own = {.rank = rank, .records = mine, .start = start};
+    char host[MPI_MAX_PROCESSOR_NAME + 1] = {0};
+    int host_len = 0;
+    MPI_Get_processor_name(host, &host_len); /* the simulated host's name under SMPI */
+    snprintf(own.host, sizeof own.host, "%s", host);
+    memcpy(held, &own, sizeof own);
+    size_t at = sizeof own;
+    for (int t = 0; t < n_logs; t++)
+        if (logs[t].sparse) {
+            memcpy(held + at, logs[t].items, logs[t].count * sizeof(trace_item));
+            at += logs[t].count * sizeof(trace_item);
         }
-        all = xcalloc((size_t)total / sizeof *all + 1, sizeof *all, "gathered trace");
+    for (int stride = 1; stride < size; stride *= 2) {
+        if (rank % (2 * stride) == stride) {
+            send_tagged_bytes(held, len, rank - stride, TAG_GATHER_LENGTH);
+            free(held);
+            return;
+        }
+        if (rank + stride < size) {
+            uint64_t got;
+            char *joined = recv_tagged_bytes(rank + stride, TAG_GATHER_LENGTH, len, &got);
+            memcpy(joined, held, len);
+            free(held);
+            held = joined;
+            len += got;
+        }
     }
-    MPI_Gatherv(records, bytes, MPI_BYTE, all, counts, offsets, MPI_BYTE, 0, MPI_COMM_WORLD);
-    if (rank == 0) {
-        long total = offsets[size - 1] + counts[size - 1];
-        for (long r = 0; r < total / (long)sizeof *all; r++)
-            if (all[r].index < j->n_items)
-                stats->items[all[r].index] = all[r];
+    /* rank 0: every rank's report, each followed by its records */
+    for (size_t off = 0; off + sizeof(rank_report) <= len;) {
+        rank_report r;
+        memcpy(&r, held + off, sizeof r);
+        off += sizeof r;
+        if (r.rank < 0 || r.rank >= size || r.records > (len - off) / sizeof(trace_item))
+            fatal_run_error("a rank's report of its items is malformed");
+        memcpy(stats->hosts[r.rank], r.host, sizeof r.host);
+        for (uint64_t k = 0; k < r.records; k++, off += sizeof(trace_item)) {
+            trace_item item;
+            memcpy(&item, held + off, sizeof item);
+            /* onto rank 0's timeline: every record of the run is relative to rank 0's start */
+            item.start += r.start - start;
+            item.stop += r.start - start;
+            if (item.index < j->n_items)
+                stats->items[item.index] = item;
+        }
     }
-    free(records);
-    free(counts);
-    free(offsets);
-    free(all);
+    free(held);
+}
+
+/* When this rank's last item ended (seconds since t0). */
+static double last_item_stop(const trace_log *logs, int n_logs, int rank, uint64_t n_items)
+{
+    double last = 0;
+    for (int t = 0; t < n_logs; t++) {
+        const trace_log *log = &logs[t];
+        uint64_t count = log->sparse ? log->count : n_items;
+        for (uint64_t i = 0; i < count; i++)
+            if ((log->sparse || log->items[i].rank == rank) && log->items[i].stop > last)
+                last = log->items[i].stop;
+    }
+    return last;
 }
 
 static void world_barrier(void *unused)
@@ -332,30 +419,30 @@ static void world_barrier(void *unused)
 
 /* Runs the rank's share: one worker per rank, or (hybrid) the rank's items on its OpenMP threads. */
 static void run_rank_items(const job *j, bool hybrid, int threads, mpi_dispatch *dispatch, void **parts,
-                           run_stats *stats, int rank, int size, double t0)
+                           trace_log *logs, int rank, int size, double t0)
 {
     if (!hybrid) {
         worker_sync sync = {dispatch_take, dispatch, world_barrier, NULL, dispatch_between_items, dispatch};
-        worker_run_schedule(j, size, rank, &sync, parts[0], stats->items, rank, 0, t0);
+        worker_run_schedule(j, size, rank, &sync, parts[0], &logs[0], rank, 0, t0);
         return;
     }
     switch (j->schedule) {
     case SCHEDULE_STATIC: {
         uint64_t first, end;
         schedule_static_block(j->n_items, size, rank, &first, &end);
-        openmp_run_items(j, (item_progression){first, 1, end - first}, threads, parts, stats, rank, t0);
+        openmp_run_items(j, (item_progression){first, 1, end - first}, threads, parts, logs, rank, t0);
         break;
     }
     case SCHEDULE_CYCLIC: {
         uint64_t r = (uint64_t)rank, count = j->n_items > r ? (j->n_items - r + (uint64_t)size - 1) / (uint64_t)size : 0;
-        openmp_run_items(j, (item_progression){r, (uint64_t)size, count}, threads, parts, stats, rank, t0);
+        openmp_run_items(j, (item_progression){r, (uint64_t)size, count}, threads, parts, logs, rank, t0);
         break;
     }
     case SCHEDULE_DYNAMIC:
     case SCHEDULE_GUIDED: {
-        uint64_t first, count;
-        while (dispatch_take(dispatch, &first, &count))
-            openmp_run_items(j, (item_progression){first, 1, count}, threads, parts, stats, rank, t0);
+        /* one parallel region for the whole run, its master thread keeping the rank's grants coming */
+        batch_source grants = {dispatch_next, dispatch_between_items, dispatch};
+        openmp_run_batches(j, &grants, threads, parts, logs, rank, t0);
         break;
     }
     case SCHEDULE_BATCH: {
@@ -365,7 +452,7 @@ static void run_rank_items(const job *j, bool hybrid, int threads, mpi_dispatch 
             uint64_t first = start + (uint64_t)rank * (uint64_t)threads;
             uint64_t count = first >= j->n_items ? 0 : j->n_items - first < (uint64_t)threads ? j->n_items - first
                                                                                               : (uint64_t)threads;
-            openmp_run_items(j, (item_progression){first, 1, count}, threads, parts, stats, rank, t0);
+            openmp_run_items(j, (item_progression){first, 1, count}, threads, parts, logs, rank, t0);
             MPI_Barrier(MPI_COMM_WORLD);
         }
         break;
@@ -380,23 +467,35 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     if (!hybrid)
         threads = 1;
-    run_stats_prepare(j, stats, size, threads);
-    for (uint64_t i = 0; i < j->n_items; i++)
-        stats->items[i].rank = -1;
+    /* rank 0 keeps the whole trace (it reports it); every other rank only the records of its own items,
+     * one sparse log per thread, which it sends to rank 0 at the end */
+    stats->ranks = size;
+    stats->threads = threads;
+    stats->n_items = j->n_items;
+    if (rank == 0) {
+        run_stats_prepare(j, stats, size, threads);
+        for (uint64_t i = 0; i < j->n_items; i++)
+            stats->items[i].rank = -1;
+    }
+    trace_log *logs = xcalloc((size_t)threads, sizeof *logs, "trace logs");
+    for (int t = 0; t < threads; t++)
+        logs[t] = rank == 0 ? trace_log_dense(stats->items) : (trace_log){.sparse = true};
     void **parts = partials_new(j, threads);
 
     mpi_dispatch dispatch = {.j = j, .rank = rank, .size = size, .workers = size * threads,
-                             .batch = hybrid ? 4 * (uint64_t)threads : 1};
+                             .batch = hybrid ? hybrid_batch(j, size, threads) : 1, .prefetch = 1};
+    if (hybrid) {
+        uint64_t wanted = ((uint64_t)threads + dispatch.batch - 1) / dispatch.batch;
+        dispatch.prefetch = wanted > MAX_PREFETCH ? MAX_PREFETCH : (int)wanted;
+    }
     dispatch_start(&dispatch);
+    double offset = mpi_env_clock_offset(); /* this rank's clock to rank 0's */
     MPI_Barrier(MPI_COMM_WORLD);
-    double t0 = timer_now();
-    run_rank_items(j, hybrid, threads, &dispatch, parts, stats, rank, size, t0);
+    double t0 = timer_now(), start = t0 + offset; /* start: t0 on rank 0's clock */
+    run_rank_items(j, hybrid, threads, &dispatch, parts, logs, rank, size, t0);
     if (rank == 0 && (j->schedule == SCHEDULE_DYNAMIC || j->schedule == SCHEDULE_GUIDED))
         dispatch_serve(&dispatch, true);
-    double last_stop = 0;
-    for (uint64_t i = 0; i < j->n_items; i++)
-        if (stats->items[i].rank == rank && stats->items[i].stop > last_stop)
-            last_stop = stats->items[i].stop;
+    double last_stop = last_item_stop(logs, threads, rank, j->n_items);
     if (hybrid)
         openmp_settle(j, parts, threads);
     else
@@ -408,17 +507,22 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
     if (rank == 0)
         j->kernel->complete(j, parts[0]);
     double done = timer_now() - t0;
-    double mine[2] = {last_stop, settled}, latest[2] = {0, 0}; /* the last item's end, the last settle's */
+    /* the last item's end and the last settle's, on rank 0's clock: ranks leave the barrier at different
+     * moments (by milliseconds when they share cores), so times relative to each rank's own start would
+     * not compare */
+    double mine[2] = {start + last_stop, start + settled}, latest[2] = {0, 0};
     MPI_Reduce(mine, latest, 2, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     stats->settle_s = latest[1] - latest[0];
-    stats->merge_s = done - latest[1];
-    gather_trace(j, stats, rank, size);
-    char host[64] = {0};
-    gethostname(host, sizeof host - 1);
-    MPI_Gather(host, 64, MPI_CHAR, stats->hosts, 64, MPI_CHAR, 0, MPI_COMM_WORLD);
+    stats->merge_s = done - (latest[1] - start);
+    gather_reports(j, stats, logs, threads, rank, size, start);
+    stats->end_time = timer_now();
     if (rank == 0)
         partial_move(j, partial, parts[0]);
     partials_free(j, parts, threads);
+    for (int t = 0; t < threads; t++)
+        if (logs[t].sparse)
+            free(logs[t].items);
+    free(logs);
     return 0;
 }
 
@@ -444,5 +548,7 @@ const model model_hybrid = {
     .name = "hybrid",
     .summary = "MPI ranks x OpenMP threads (MPI_THREAD_FUNNELED)",
     .uses_mpi = true,
+    .unsimulated = "SMPI charges only the master thread's CPU time to a rank, so the other threads' work "
+                   "would cost nothing",
     .run = hybrid_run,
 };

@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include <sched.h>
 #include <stdlib.h>
 
 #include "../timer.h"
@@ -22,7 +23,7 @@ static void set_runtime_schedule(schedule_kind kind)
     }
 }
 
-int openmp_run_items(const job *j, item_progression items, int threads, void **parts, run_stats *stats, int rank,
+int openmp_run_items(const job *j, item_progression items, int threads, void **parts, trace_log *logs, int rank,
                      double t0)
 {
     int team = 1;
@@ -40,11 +41,104 @@ int openmp_run_items(const job *j, item_progression items, int threads, void **p
 #pragma omp for schedule(runtime)
             for (uint64_t k = start; k < end; k++) {
                 uint64_t index = items.first + k * items.stride;
-                worker_run_item(j, index, parts[t], &stats->items[index], rank, t, t0);
+                worker_run_item(j, index, parts[t], trace_slot(&logs[t], index), rank, t, t0);
             }
         }
     }
     return team;
+}
+
+/* The arrived batches of openmp_run_batches, a ring of at most `slots` (one per thread, and two more:
+ * the master adds a batch only while fewer items than threads are held). Guarded by one critical
+ * section. */
+typedef struct batch_pool {
+    uint64_t *first, *count;
+    int slots, head, used;
+    uint64_t items;
+    bool ended;              /* the source has no more batches */
+} batch_pool;
+
+static bool pool_pop(batch_pool *p, uint64_t *index)
+{
+    if (p->used == 0)
+        return false;
+    *index = p->first[p->head]++;
+    p->items--;
+    if (--p->count[p->head] == 0) {
+        p->head = (p->head + 1) % p->slots;
+        p->used--;
+    }
+    return true;
+}
+
+/* The master thread: asks the source for batches until the pool holds an item per thread, waiting for
+ * one only when the pool is empty (wait). */
+static void pool_top_up(const batch_source *src, batch_pool *p, int threads, bool wait)
+{
+    for (;;) {
+        bool need, empty;
+#pragma omp critical(primes_batch_pool)
+        {
+            need = !p->ended && p->items < (uint64_t)threads && p->used < p->slots;
+            empty = p->items == 0;
+        }
+        if (!need)
+            return;
+        uint64_t first = 0, count = 0;
+        int got = src->next(src->ctx, wait && empty, &first, &count);
+#pragma omp critical(primes_batch_pool)
+        {
+            if (got > 0 && count > 0) {
+                int slot = (p->head + p->used) % p->slots;
+                p->first[slot] = first;
+                p->count[slot] = count;
+                p->used++;
+                p->items += count;
+            } else if (got < 0) {
+                p->ended = true;
+            }
+        }
+        if (got == 0)
+            return;
+    }
+}
+
+void openmp_run_batches(const job *j, const batch_source *src, int threads, void **parts, trace_log *logs,
+                        int rank, double t0)
+{
+    batch_pool pool = {.slots = threads + 2};
+    pool.first = xcalloc((size_t)pool.slots, sizeof *pool.first, "batch pool");
+    pool.count = xcalloc((size_t)pool.slots, sizeof *pool.count, "batch pool");
+    omp_set_dynamic(0);
+#pragma omp parallel num_threads(threads)
+    {
+        int t = omp_get_thread_num();
+        for (;;) {
+            uint64_t index = 0;
+            bool got, ended;
+#pragma omp critical(primes_batch_pool)
+            {
+                got = pool_pop(&pool, &index);
+                ended = !got && pool.ended;
+            }
+            if (got) {
+                worker_run_item(j, index, parts[t], trace_slot(&logs[t], index), rank, t, t0);
+                if (t == 0) {
+                    if (src->between_items)
+                        src->between_items(src->ctx);
+                    pool_top_up(src, &pool, threads, false);
+                }
+            } else if (ended) {
+                break;
+            } else if (t == 0) {
+                pool_top_up(src, &pool, threads, true);
+            } else {
+                sched_yield(); /* the master is asking for the next batch */
+            }
+        }
+    }
+    free(pool.first);
+    free(pool.count);
 }
 
 void openmp_settle(const job *j, void **parts, int count)
@@ -104,7 +198,11 @@ static int omp_model_run(const job *j, const model_options *opt, void *partial, 
     void **parts = partials_new(j, threads);
     double t0 = timer_now();
     item_progression all = {0, 1, j->n_items};
-    int team = openmp_run_items(j, all, threads, parts, stats, 0, t0);
+    trace_log *logs = xcalloc((size_t)threads, sizeof *logs, "trace logs");
+    for (int t = 0; t < threads; t++)
+        logs[t] = trace_log_dense(stats->items);
+    int team = openmp_run_items(j, all, threads, parts, logs, 0, t0);
+    free(logs);
     double settle_start = timer_now();
     openmp_settle(j, parts, team);
     double merge_start = timer_now();
@@ -122,5 +220,7 @@ const model model_omp = {
     .name = "omp",
     .summary = "OpenMP threads sharing the items (schedule(runtime) set from --schedule)",
     .uses_mpi = false,
+    .unsimulated = "SMPI charges only the calling thread's CPU time, so the other threads' work would "
+                   "cost nothing",
     .run = omp_model_run,
 };

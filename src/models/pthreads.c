@@ -43,7 +43,8 @@ static void *pool_worker(void *arg)
     pool *p = w->pool;
     atomic_counter_ctx counter = {p->j, p->threads, &p->next};
     worker_sync sync = {atomic_counter_take, &counter, barrier_wait, &p->barrier, NULL, NULL};
-    worker_run_schedule(p->j, p->threads, w->id, &sync, p->parts[w->id], p->stats->items, 0, w->id, p->t0);
+    trace_log trace = trace_log_dense(p->stats->items);
+    worker_run_schedule(p->j, p->threads, w->id, &sync, p->parts[w->id], &trace, 0, w->id, p->t0);
     if (pthread_barrier_wait(&p->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
         p->items_done = timer_now();
     worker_settle(p->j, p->parts[w->id]);
@@ -120,5 +121,7 @@ const model model_pthreads = {
     .name = "pthreads",
     .summary = "a pool of POSIX threads (dynamic: a shared atomic counter)",
     .uses_mpi = false,
+    .unsimulated = "SMPI charges only the calling thread's CPU time, so the other threads' work would "
+                   "cost nothing",
     .run = pthreads_run,
 };

@@ -9,6 +9,17 @@
 #include "../timer.h"
 #include "../xalloc.h"
 
+trace_item *trace_slot(trace_log *log, uint64_t index)
+{
+    if (!log->sparse)
+        return &log->items[index];
+    if (log->count == log->cap) {
+        log->cap = log->cap ? 2 * log->cap : 64;
+        log->items = xrealloc(log->items, log->cap * sizeof *log->items, "trace records");
+    }
+    return &log->items[log->count++];
+}
+
 void worker_run_item(const job *j, uint64_t index, void *partial, trace_item *rec, int rank, int thread,
                      double t0)
 {
@@ -45,26 +56,26 @@ uint64_t schedule_batch_rounds(uint64_t n_items, int workers)
 }
 
 void worker_run_schedule(const job *j, int workers, int id, const worker_sync *sync, void *partial,
-                         trace_item *trace, int rank, int thread, double t0)
+                         trace_log *trace, int rank, int thread, double t0)
 {
     switch (j->schedule) {
     case SCHEDULE_STATIC: {
         uint64_t first, end;
         schedule_static_block(j->n_items, workers, id, &first, &end);
         for (uint64_t i = first; i < end; i++)
-            worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
+            worker_run_item(j, i, partial, trace_slot(trace, i), rank, thread, t0);
         break;
     }
     case SCHEDULE_CYCLIC:
         for (uint64_t i = (uint64_t)id; i < j->n_items; i += (uint64_t)workers)
-            worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
+            worker_run_item(j, i, partial, trace_slot(trace, i), rank, thread, t0);
         break;
     case SCHEDULE_DYNAMIC:
     case SCHEDULE_GUIDED: {
         uint64_t first, count;
         while (sync->take(sync->take_ctx, &first, &count))
             for (uint64_t i = first; i < first + count; i++) {
-                worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
+                worker_run_item(j, i, partial, trace_slot(trace, i), rank, thread, t0);
                 if (sync->between_items)
                     sync->between_items(sync->between_ctx);
             }
@@ -74,7 +85,7 @@ void worker_run_schedule(const job *j, int workers, int id, const worker_sync *s
         for (uint64_t round = 0; round < schedule_batch_rounds(j->n_items, workers); round++) {
             uint64_t i = round * (uint64_t)workers + (uint64_t)id;
             if (i < j->n_items)
-                worker_run_item(j, i, partial, &trace[i], rank, thread, t0);
+                worker_run_item(j, i, partial, trace_slot(trace, i), rank, thread, t0);
             sync->barrier(sync->barrier_ctx);
         }
         break;

@@ -7,6 +7,24 @@
 
 #include "model.h"
 
+/* Where a worker records the items it runs. Dense: one record per item of the job, at the item's index
+ * (every shared-memory model, and MPI's rank 0, which reports them all). Sparse: only the items this
+ * process ran, in the order run, for a process that sends its records to the one that reports (the other
+ * MPI ranks, fork's workers), so its memory follows its own items, not the job's. A sparse log has one
+ * writer. */
+typedef struct trace_log {
+    trace_item *items;
+    uint64_t count, cap;       /* sparse: records held and room */
+    bool sparse;
+} trace_log;
+
+static inline trace_log trace_log_dense(trace_item *items)
+{
+    return (trace_log){.items = items};
+}
+/* The record for item `index`: its slot (dense) or a new one at the end (sparse, grown as needed). */
+trace_item *trace_slot(trace_log *log, uint64_t index);
+
 /* Runs item `index` into `partial` and records it in rec (times relative to t0). */
 void worker_run_item(const job *j, uint64_t index, void *partial, trace_item *rec, int rank, int thread,
                      double t0);
@@ -36,9 +54,9 @@ typedef struct worker_sync {
 } worker_sync;
 
 /* Runs every item that worker `id` of `workers` gets under the job's schedule, into partial, recording
- * each item at trace[index] as (rank, thread). */
+ * each item in trace as (rank, thread). */
 void worker_run_schedule(const job *j, int workers, int id, const worker_sync *sync, void *partial,
-                         trace_item *trace, int rank, int thread, double t0);
+                         trace_log *trace, int rank, int thread, double t0);
 
 /* Rounds of the batch schedule for n items on `workers` workers. */
 uint64_t schedule_batch_rounds(uint64_t n_items, int workers);

@@ -68,11 +68,13 @@ check_bad() {
     check_bad "--trace: '$SCRATCH/fresh.csv' is also the --csv file" --csv "$SCRATCH/fresh.csv" --trace "$SCRATCH/fresh.csv"
 }
 @test "csv that holds other data" { check_bad "--csv: '$SCRATCH/existing.csv' holds other data" --csv "$SCRATCH/existing.csv"; }
-@test "csv of an older schema (no settle_s)" {
+@test "csv of an older schema (no simulation columns)" {
     "$PRIMES" -n 1000 --csv "$SCRATCH/old.csv"
-    sed -i '1s/,settle_s$//; 2s/,[^,]*$//; 2s/primes-run\/2/primes-run\/1/' "$SCRATCH/old.csv"
+    # primes-run/2 had neither simulated nor the five sim_ columns after it
+    sed -i -E '1s/(,[^,]*){6}$//; 2s/(,[^,]*){6}$//; 2s/primes-run\/3/primes-run\/2/' "$SCRATCH/old.csv"
+    [ "$(head -n 1 "$SCRATCH/old.csv" | awk -F, '{print $NF}')" = settle_s ]
     cp "$SCRATCH/old.csv" "$SCRATCH/old.before"
-    check_bad "--csv: '$SCRATCH/old.csv' holds other data (allowed: a new file, or one written by this version's primes --csv, with the primes-run/2 columns)" --csv "$SCRATCH/old.csv"
+    check_bad "--csv: '$SCRATCH/old.csv' holds other data (allowed: a new file, or one written by this version's primes --csv, with the primes-run/3 columns)" --csv "$SCRATCH/old.csv"
     cmp "$SCRATCH/old.csv" "$SCRATCH/old.before"
 }
 @test "mpi with threads" { check_bad "does not apply to --model mpi" --model mpi -t 2; }

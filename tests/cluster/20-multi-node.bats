@@ -135,3 +135,33 @@ mpirun_ns() {
         [ "$(json_get hosts <<<"$output" | tr ',' '\n' | wc -l)" -eq 2 ]
     done
 }
+
+@test "hybrid, one rank per node with many threads: every rank gets items, on many threads (one region)" {
+    # The defect this pins: grants of 4 x threads and implicit first grants gave rank 0 all 64 items
+    run --separate-stderr srun --mpi=pmix --nodes=3 --ntasks=3 --ntasks-per-node=1 --cpus-per-task=2 --time=1 \
+        --export=ALL,OMP_NUM_THREADS=16 "$PRIMES" count -n 1e10 -m hybrid -t 16 -q --json \
+        --trace "$CLUSTER_TMP/hybrid-trace.csv"
+    echo "$stderr" >&2
+    [ "$status" -eq 0 ]
+    [ "$(json_get result <<<"$output")" = 455052511 ]
+    [ "$(json_get ranks <<<"$output")" = 3 ]
+    [ "$(json_get threads <<<"$output")" = 16 ]
+    # the default items follow the 48 workers: 4 each
+    [ "$(json_get items <<<"$output")" -ge 192 ]
+    python3 - "$CLUSTER_TMP/hybrid-trace.csv" <<'PY'
+import collections, csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+per_rank = collections.Counter(r["rank"] for r in rows)
+hosts = {r["rank"]: r["host"] for r in rows}
+threads = collections.defaultdict(set)
+for r in rows:
+    threads[r["rank"]].add(r["thread"])
+assert sorted(per_rank) == ["0", "1", "2"], per_rank
+assert len(set(hosts.values())) == 3, hosts
+# no rank got most of the work (16 threads share 2 CPUs on each node: the shares follow the CPUs)
+assert max(per_rank.values()) <= len(rows) / 2, per_rank
+# every rank's items ran on several of its threads, not on its master thread alone
+assert all(len(t) >= 2 for t in threads.values()), {k: sorted(v) for k, v in threads.items()}
+print("items per rank", dict(per_rank), "threads with items", {k: len(v) for k, v in threads.items()})
+PY
+}
