@@ -18,6 +18,7 @@ Debian/Ubuntu packages:
   plots     python3 python3-matplotlib
   bench     primesieve
   cluster   slurmctld slurmd slurm-client munge iproute2 util-linux procps
+  simulate  libsimgrid-dev (SimGrid's SMPI: smpicc and smpirun, for make smpi and scripts/simulate.sh)
 On other systems (HPC sites): module load gcc openmpi gmp gsl python (names vary by site), and cmocka and
 bats from your package manager or Spack (spack install cmocka bats gmp gsl openmpi).
 EOF
@@ -29,6 +30,7 @@ PACKAGES=(
     python3 python3-matplotlib
     primesieve
     slurmctld slurmd slurm-client munge iproute2 util-linux procps
+    libsimgrid-dev
 )
 
 missing_debian_packages() {

@@ -30,6 +30,8 @@ what to run:
       --scaling KIND      strong (default: one n for every worker count) or weak (n grows so that each
                           worker keeps the 1-worker work: primes analyze --weak-size, docs/scaling-guide.md)
       --schedule S[,C]    primes --schedule (default: primes' own default)
+      --items-for W       cut every point's range into the items of W workers (primes --items-for;
+                          default: the largest point, so every point runs the same items)
       --hybrid-threads T  threads per rank for hybrid (default: a square split: 1x1 1x2 2x2 2x4 4x4 ...)
 
 how to measure:
@@ -38,6 +40,10 @@ how to measure:
       --warmup W          untimed runs inside each process before its timed run (default: 0)
       --launcher L        auto (srun inside a Slurm allocation, else mpirun), mpirun or srun
       --mpirun-args ARGS  extra launcher arguments (split on spaces)
+      --simulate P        run every point on simulated platform P instead (scripts/simulate.sh run:
+                          SimGrid SMPI, the mpi model only; worker counts up to the platform's slots,
+                          default 1 2 4 ... all of them; no warm-up rounds unless asked for)
+      --smpi PATH         the simulated binary (default: build/smpi/primes)
       --no-trace          no per-run trace files (default: DIR/traces/<point>-round<r>.csv)
 
 where:
@@ -66,6 +72,7 @@ workers_list=""
 max_workers=""
 scaling=strong
 schedule=""
+items_for_given=""
 hybrid_threads=""
 reps=5
 warmup_rounds=1
@@ -76,6 +83,9 @@ trace=1
 name=""
 dir=""
 primes="${PRIMES:-$repo/primes}"
+simulate=""
+smpi="${PRIMES_SMPI:-$repo/build/smpi/primes}"
+warmup_rounds_given=0
 force=0
 dry_run=0
 command_line="scripts/study.sh $*"
@@ -99,12 +109,15 @@ while [[ $# -gt 0 ]]; do
         --max-workers) max_workers="$value" ;;
         --scaling) scaling="$value" ;;
         --schedule) schedule="$value" ;;
+        --items-for) items_for_given="$value" ;;
         --hybrid-threads) hybrid_threads="$value" ;;
         --reps) reps="$value" ;;
-        --warmup-rounds) warmup_rounds="$value" ;;
+        --warmup-rounds) warmup_rounds="$value" warmup_rounds_given=1 ;;
         --warmup) warmup="$value" ;;
         --launcher) launcher="$value" ;;
         --mpirun-args) mpirun_args="$value" ;;
+        --simulate) simulate="$value" ;;
+        --smpi) smpi="$value" ;;
         --name) name="$value" ;;
         --dir) dir="$value" ;;
         --primes) primes="$value" ;;
@@ -126,6 +139,17 @@ case "$launcher" in auto | mpirun | srun) ;; *) die_usage "--launcher: '$launche
 primes=$(cd "$(dirname "$primes")" && pwd)/$(basename "$primes")
 
 cores_allowed=$(nproc)
+simulated_slots=""
+if [[ -n "$simulate" ]]; then
+    # the platform is checked by simulate.sh itself (one line, exit 2); its host list says how many
+    # ranks it places, and primes judges oversubscription per run from the platform's own cores
+    read -r simulated_file simulated_slots < <("$repo/scripts/simulate.sh" platform "$simulate") || exit 2
+    [[ -x "$smpi" ]] || die_usage "no simulated binary at '$smpi' (build it with make smpi, or give --smpi PATH)"
+    ((warmup_rounds_given)) || warmup_rounds=0
+    # without a host list (one rank per host), 64 unless told
+    [[ -n "$max_workers" ]] || max_workers=$((simulated_slots > 0 ? simulated_slots : 64))
+    cores_allowed=$max_workers
+fi
 [[ -n "$max_workers" ]] || max_workers="$cores_allowed"
 is_count "$max_workers" 1 || die_usage "--max-workers: '$max_workers' is not a whole number >= 1"
 
@@ -183,8 +207,15 @@ launcher_found() {
     esac
 }
 launch=$(launcher_found || true)
+[[ -n "$simulate" ]] && launch=simulate
 notes=()
-if [[ -z "$models" ]]; then
+if [[ -n "$simulate" ]]; then
+    model_list=()
+    mapfile -t model_list < <(split_list "${models:-mpi}")
+    for m in "${model_list[@]}"; do
+        [[ "$m" == mpi ]] || die_usage "--models: '$m' cannot be simulated (allowed with --simulate: mpi)"
+    done
+elif [[ -z "$models" ]]; then
     model_list=()
     for m in "${compiled[@]}"; do
         if [[ ("$m" == mpi || "$m" == hybrid) && -z "$launch" ]]; then
@@ -277,14 +308,26 @@ mapfile -t configs < <(printf '%s\n' "${configs[@]}" | awk '!seen[$0]++')
 
 oversubscribed=()
 for p in "${workers[@]}"; do ((p > cores_allowed)) && oversubscribed+=("$p"); done
+# Every point cuts its range into the items of the largest point (primes --items-for), so the points
+# differ in their parallelism only, and the largest still has an item for every worker.
+items_for=0
+for p in "${workers[@]}"; do ((p > items_for)) && items_for=$p; done
+if [[ -n "$items_for_given" ]]; then
+    is_count "$items_for_given" 1 || die_usage "--items-for: '$items_for_given' is not a whole number >= 1"
+    items_for=$items_for_given
+fi
 
 # ---- the study directory ----
 host=$(hostname -s 2>/dev/null || hostname)
-[[ -n "$name" ]] || name="$host-$(date -u +%Y%m%d)-$scaling"
+[[ -n "$name" ]] || name="$host-$(date -u +%Y%m%d)-$scaling${simulate:+-simulated}"
 [[ -n "$dir" ]] || dir="$repo/results/$name"
 runs="$dir/runs.csv"
 meta="$dir/study.json"
-version=$("$primes" --version)
+if [[ -n "$simulate" ]]; then
+    version=$("$repo/scripts/simulate.sh" run --platform this-machine --smpi "$smpi" -- --version)
+else
+    version=$("$primes" --version)
+fi
 
 json_string() { # a JSON string literal for $1
     local s="$1"
@@ -379,10 +422,17 @@ mpi_prefix() { # mpi_prefix RANKS THREADS WORKERS: the launcher words of an MPI 
 point_command() {
     local k m n model ranks threads p round="$2" words=()
     read -r k m n model ranks threads p <<<"$1"
-    if [[ "$model" == mpi || "$model" == hybrid ]]; then
+    if [[ -n "$simulate" ]]; then
+        words=("$repo/scripts/simulate.sh" run --platform "$simulate" --ranks "$ranks" --smpi "$smpi" --)
+    elif [[ "$model" == mpi || "$model" == hybrid ]]; then
         mapfile -t words < <(mpi_prefix "$ranks" "$threads" "$p")
+        words+=("$primes")
+    else
+        words=("$primes")
     fi
-    words+=("$primes" "$k" -n "$n" -m "$model" -t "$threads" -r 1 --warmup "$warmup" -q)
+    words+=("$k" -n "$n" -m "$model" -t "$threads")
+    [[ "$schedule" != *,* ]] && words+=(--items-for "$items_for")
+    words+=(-r 1 --warmup "$warmup" -q)
     [[ "$m" != none ]] && words+=(--method "$m")
     [[ -n "$schedule" ]] && words+=(--schedule "$schedule")
     if ((round > 0)); then
@@ -425,7 +475,8 @@ write_meta() { # write_meta STATUS
         echo "  \"schedule\": $(json_string "${schedule:-primes default}"),"
         echo "  \"hybrid_split\": $(json_string "${hybrid_threads:+$hybrid_threads threads per rank}${hybrid_threads:-square}"),"
         echo "  \"launcher\": $(json_string "${launch:-none}"),"
-        echo "  \"launcher_version\": $(json_string "$( [[ -n "$launch" ]] && "$launch" --version 2>/dev/null | head -n 1)"),"
+        echo "  \"simulated_platform\": $(json_string "$simulate"),"
+        echo "  \"launcher_version\": $(json_string "$( [[ -n "$launch" && "$launch" != simulate ]] && "$launch" --version 2>/dev/null | head -n 1)"),"
         echo "  \"host\": $(json_string "$host"),"
         echo "  \"cpu_model\": $(json_string "$cpu"),"
         echo "  \"primes\": $(json_string "$primes"),"
@@ -468,6 +519,8 @@ if ! flock -n 9; then
 fi
 ((trace)) && mkdir -p "$dir/traces"
 [[ -s "$dir/info.txt" ]] || "$primes" info >"$dir/info.txt" 2>&1 || true
+# a simulated study keeps the platform it ran on (each row names its file and hash)
+[[ -z "$simulate" || -s "$dir/platform.xml" ]] || cp "$simulated_file" "$dir/platform.xml"
 if [[ "$(id -u)" -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 write_meta running
 trap 'write_meta interrupted; echo "study.sh: interrupted; run the same command again to resume" >&2; exit 130' INT TERM

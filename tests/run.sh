@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # run.sh: runs every test suite of `make test` in order (cmocka unit tests, then the bats suites of the
-# command line, MPI, sanitizers, studies and the cluster), prints each framework's summary, and fails when
-# any suite fails. Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi sanitizers study tutorials cluster)
+# command line, MPI, sanitizers, studies, the simulated platforms and the cluster), prints each framework's
+# summary, and fails when any suite fails.
+# Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi sanitizers study tutorials simulate cluster)
 set -euo pipefail
 
 usage() {
-    sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
 }
 case "${1:-}" in -h | --help) usage; exit 0 ;; esac
 
@@ -15,7 +16,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 unset OMP_NUM_THREADS SLURM_CPUS_PER_TASK
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi sanitizers study tutorials cluster)
+[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi sanitizers study tutorials simulate cluster)
 failed=()
 
 run_unit() {
@@ -38,8 +39,8 @@ run_bats() {
 for suite in "${suites[@]}"; do
     case "$suite" in
         unit) run_unit || failed+=(unit) ;;
-        cli | mpi | sanitizers | study | tutorials | cluster) run_bats "$suite" || failed+=("$suite") ;;
-        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi sanitizers study tutorials cluster)" >&2; exit 2 ;;
+        cli | mpi | sanitizers | study | tutorials | simulate | cluster) run_bats "$suite" || failed+=("$suite") ;;
+        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi sanitizers study tutorials simulate cluster)" >&2; exit 2 ;;
     esac
 done
 
