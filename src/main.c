@@ -307,8 +307,10 @@ static int primes_main(int argc, char **argv)
     }
     if (strcmp(m->name, "serial") == 0 || strcmp(m->name, "mpi") == 0)
         threads = 1;
-    if (m->uses_mpi)
+    if (m->uses_mpi) {
         mpi_env_start(&argc, &argv);
+        mpi_env_clock_offset(); /* collective, once: before anything is timed */
+    }
     int rank = mpi_env_rank();
     placement where = {.single_core_rank = -1};
     /* the events model runs one thread whatever -t says (-t is its batch round size there); a simulated

@@ -84,39 +84,53 @@ static double offset;
 
 double mpi_env_clock_offset(void)
 {
-    if (!active || offset_known || PRIMES_SMPI) {
-        offset_known = active;
+    if (!active || offset_known)
         return offset;
-    }
     offset_known = true;
+    /* ranks of one host share its monotonic clock: one leader per host (the first rank of its shared-memory
+     * communicator) asks, and rank 0 answers as many hosts as there are, not as many ranks */
     int rank = mpi_env_rank();
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+    int node_rank = 0;
+    MPI_Comm_rank(node, &node_rank);
     char root_host[64], mine[64];
     mpi_env_host_name(mine);
     memcpy(root_host, mine, sizeof mine);
     MPI_Bcast(root_host, 64, MPI_CHAR, 0, MPI_COMM_WORLD);
-    int away = strcmp(root_host, mine) != 0, askers = 0;
-    MPI_Reduce(&away, &askers, 1, MPI_INT, MPI_SUM, 0, MPI_COMM_WORLD);
+    int asks = node_rank == 0 && strcmp(root_host, mine) != 0, askers = 0;
+    MPI_Reduce(&asks, &askers, 1, MPI_INT, MPI_SUM, 0, MPI_COMM_WORLD);
     if (rank == 0) {
-        /* rank 0 answers every ping of the ranks on other hosts with its clock */
-        for (int k = 0; k < askers * CLOCK_PINGS; k++) {
+        /* rank 0 times each host in turn, so no ping waits in a queue (which would skew its midpoint):
+         * a leader says it is ready, then answers rank 0's pings with its clock at once */
+        for (int h = 0; h < askers; h++) {
             MPI_Status status;
             MPI_Recv(NULL, 0, MPI_BYTE, MPI_ANY_SOURCE, TAG_CLOCK, MPI_COMM_WORLD, &status);
-            double now = timer_now();
-            MPI_Send(&now, 1, MPI_DOUBLE, status.MPI_SOURCE, TAG_CLOCK, MPI_COMM_WORLD);
-        }
-    } else if (away) {
-        double best = -1;
-        for (int k = 0; k < CLOCK_PINGS; k++) {
-            double sent = timer_now(), root_now;
-            MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_CLOCK, MPI_COMM_WORLD);
-            MPI_Recv(&root_now, 1, MPI_DOUBLE, 0, TAG_CLOCK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-            double back = timer_now();
-            if (best < 0 || back - sent < best) {
-                best = back - sent;
-                offset = root_now - (sent + back) / 2;
+            int leader = status.MPI_SOURCE;
+            double best = -1, estimate = 0;
+            for (int k = 0; k < CLOCK_PINGS; k++) {
+                double sent = timer_now(), leader_now;
+                MPI_Send(NULL, 0, MPI_BYTE, leader, TAG_CLOCK, MPI_COMM_WORLD);
+                MPI_Recv(&leader_now, 1, MPI_DOUBLE, leader, TAG_CLOCK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                double back = timer_now();
+                if (best < 0 || back - sent < best) {
+                    best = back - sent;
+                    estimate = (sent + back) / 2 - leader_now;
+                }
             }
+            MPI_Send(&estimate, 1, MPI_DOUBLE, leader, TAG_CLOCK, MPI_COMM_WORLD);
         }
+    } else if (asks) {
+        MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_CLOCK, MPI_COMM_WORLD);
+        for (int k = 0; k < CLOCK_PINGS; k++) {
+            MPI_Recv(NULL, 0, MPI_BYTE, 0, TAG_CLOCK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            double now = timer_now();
+            MPI_Send(&now, 1, MPI_DOUBLE, 0, TAG_CLOCK, MPI_COMM_WORLD);
+        }
+        MPI_Recv(&offset, 1, MPI_DOUBLE, 0, TAG_CLOCK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     }
+    MPI_Bcast(&offset, 1, MPI_DOUBLE, 0, node);
+    MPI_Comm_free(&node);
     return offset;
 }
 

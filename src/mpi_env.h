@@ -38,8 +38,9 @@ bool mpi_env_simulated_oversubscribed(char (*hosts)[64], int ranks, int threads)
 int mpi_env_start(int *argc, char ***argv);
 bool mpi_env_active(void);
 /* Seconds to add to this rank's timer_now() to read rank 0's clock: 0 on rank 0's host (one monotonic
- * clock per host) and under simulation (one clock), else estimated once, by the quickest of a few
- * ping-pongs with rank 0 (error at most half that round trip). Collective on first call. */
+ * clock per host), else estimated once per host by the quickest of a few ping-pongs of its first rank
+ * with rank 0 (error at most half that round trip; under simulation exactly 0). Collective on the first
+ * call, which the driver makes at start-up, outside any timed run. */
 double mpi_env_clock_offset(void);
 int mpi_env_rank(void);
 int mpi_env_size(void);
