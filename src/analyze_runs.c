@@ -114,6 +114,7 @@ static int seconds(const row_context *c, enum column col, double *value)
     return 0;
 }
 
+/* Hosts in a list "a,b,c" (primes writes ",+N more" for those that did not fit). */
 static int count_hosts(const char *list)
 {
     if (list[0] == '\0')
@@ -121,6 +122,9 @@ static int count_hosts(const char *list)
     int n = 1;
     for (const char *p = list; *p; p++)
         n += *p == ',';
+    const char *more = strstr(list, ",+");
+    if (more && strcmp(more + strcspn(more, " "), " more") == 0)
+        n += atoi(more + 2) - 1;
     return n;
 }
 

@@ -3,6 +3,7 @@
  * status; kernels compute and models parallelise. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,16 +66,45 @@ static uint64_t peak_rss_kib(void)
     return (uint64_t)(peak > 0 ? peak : 0);
 }
 
+static const run_stats *host_order_stats;
+
+static int compare_host_rank(const void *a, const void *b)
+{
+    int ra = *(const int *)a, rb = *(const int *)b;
+    int c = strcmp(host_order_stats->hosts[ra], host_order_stats->hosts[rb]);
+    return c ? c : (ra > rb) - (ra < rb);
+}
+
+/* The distinct hosts of the ranks in order of their first rank, comma separated; what does not fit is
+ * counted as ",+N more". Sorted once (ranks x log ranks), not compared pairwise. */
 static void distinct_hosts(const run_stats *stats, char *out, size_t size)
 {
     out[0] = '\0';
-    for (int r = 0; r < stats->ranks; r++) {
-        bool seen = false;
-        for (int q = 0; q < r; q++)
-            seen |= strcmp(stats->hosts[q], stats->hosts[r]) == 0;
-        if (!seen && strlen(out) + strlen(stats->hosts[r]) + 2 < size)
-            snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? "," : "", stats->hosts[r]);
+    int ranks = stats->ranks;
+    int *order = xcalloc((size_t)ranks, sizeof *order, "host order");
+    bool *first = xcalloc((size_t)ranks, sizeof *first, "host order");
+    for (int r = 0; r < ranks; r++)
+        order[r] = r;
+    host_order_stats = stats;
+    qsort(order, (size_t)ranks, sizeof *order, compare_host_rank);
+    for (int k = 0; k < ranks; k++)
+        first[order[k]] = k == 0 || strcmp(stats->hosts[order[k - 1]], stats->hosts[order[k]]) != 0;
+    size_t used = 0;
+    int left_out = 0;
+    for (int r = 0; r < ranks; r++) {
+        if (!first[r])
+            continue;
+        size_t len = strlen(stats->hosts[r]);
+        if (left_out || used + len + 2 + 24 > size) {
+            left_out++;
+            continue;
+        }
+        used += (size_t)snprintf(out + used, size - used, "%s%s", used ? "," : "", stats->hosts[r]);
     }
+    if (left_out)
+        snprintf(out + used, size - used, ",+%d more", left_out);
+    free(order);
+    free(first);
 }
 
 /* A file written whole or not at all: written to a temporary name beside it, renamed at the end. */

@@ -31,7 +31,8 @@ typedef struct run_record {
     double busy_min_s, busy_mean_s, busy_max_s, imbalance;
     uint64_t peak_rss_kib;        /* the largest of all ranks and their children */
     bool oversubscribed;          /* more workers on a node than CPUs they may use */
-    char hosts[256];              /* distinct hosts of the ranks, comma separated */
+    char hosts[8192];             /* distinct hosts of the ranks, comma separated, in rank order; beyond
+                                   * room, ",+N more" (a 4096-rank run may span 4096 hosts) */
     char timestamp[40];
     const provenance *prov;
 } run_record;
