@@ -299,7 +299,7 @@ def model_color(model, palette={}):
 
 
 def finish(fig, ax, title, caption, outs, report, base):
-    ax.set_title(title, fontsize=11)
+    ax.set_title(title, fontsize=11 if len(title) <= 72 else 9)
     ax.grid(True, which="both", alpha=0.3)
     fig.text(0.5, 0.01, caption, ha="center", va="bottom", fontsize=8, color="0.3", wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 1))

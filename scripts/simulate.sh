@@ -305,11 +305,11 @@ simulate_study() {
         [[ -n "$dir" ]] || dir="$repo/results/simulated-$(date -u +%Y%m%d)"
         local to4096=1,2,4,8,16,32,64,128,256,512,1024,2048,4096 to1024=1,2,4,8,16,32,64,128,256,512,1024
         series=(
-            "strong-count-1e10 modern-cluster count 1e10 strong $to4096 2 -"
+            "strong-count-1e10 modern-cluster count 1e10 strong $to4096 3 -"
             "strong-count-1e11 modern-cluster count 1e11 strong $to4096 1 -"
-            "strong-product-1e7 modern-cluster product 1e7 strong $to1024 2 -"
+            "strong-product-1e7 modern-cluster product 1e7 strong $to1024 3 -"
             "strong-product-1e8 modern-cluster product 1e8 strong $to1024 1 -"
-            "weak-count modern-cluster count 1e7 weak $to4096 1 -"
+            "weak-count modern-cluster count 1e8 weak $to1024 1 -"
             "weak-product modern-cluster product 1e5 weak $to1024 1 -"
             "fabric-count-1e10 commodity-10gbe count 1e10 strong $to4096 1 -"
             "fabric-product-1e8 commodity-10gbe product 1e8 strong $to1024 1 -"
@@ -345,7 +345,56 @@ simulate_study() {
     "$primes" analyze --weak --csv "$dir/summary-weak.csv" "$dir"/weak-*/runs.csv >"$dir/summary-weak.txt"
     rm -rf "$dir/plots"
     "$repo/scripts/plot.py" --out "$dir/plots" "$dir/summary.csv" "$dir/summary-weak.csv" >/dev/null
-    echo "study complete in $((SECONDS - started)) s: $dir (summary.txt, plots/)"
+    study_index "$dir" "$((SECONDS - started))" >"$dir/index.md.tmp" && mv "$dir/index.md.tmp" "$dir/index.md"
+    echo "study complete in $((SECONDS - started)) s: $dir (index.md, summary.txt, plots/)"
+}
+
+# study_index DIR SECONDS: the study's index.md: what ran where, the calibration, every series' speedups
+# (median of the runs, and the fastest run's), what the simulation cost, the plots.
+study_index() {
+    local dir="$1" seconds="$2" name version simgrid
+    name=$(basename "$dir")
+    version=$("$repo/scripts/simulate.sh" run --platform this-machine -- -V) # SimGrid answers --version itself
+    simgrid=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {print $c["simgrid_version"]; exit}' \
+        "$dir"/strong-count-*/runs.csv)
+    cat <<EOF2
+# Simulated study $name
+
+Made by \`scripts/simulate.sh study\` with $version on $(hostname -s 2>/dev/null || hostname), SimGrid $simgrid SMPI,
+in $((seconds / 60)) min $((seconds % 60)) s of wall time (the calibration included). Every series is a folder of
+scripts/study.sh (\`runs.csv\` with every run's provenance, \`study.json\`, the platform file it ran on);
+[summary.txt](summary.txt) and [summary-weak.txt](summary-weak.txt) are \`primes analyze\`'s tables, and
+docs/simulation.md says what the curves mean.
+
+## Calibration ([calibration.txt](calibration.txt), every run in [calibration.csv](calibration.csv))
+
+| case | ranks | real (median) | simulated (median) | simulated / real |
+|---|---|---|---|---|
+$(awk '$1 == "case" {printf "| %s | %s | %.4g s | %.4g s | %.3f |\n", $2, $4, $6, $8, $10}' "$dir/calibration.txt")
+
+smpi/host-speed $(awk '$1 == "reference_speed" {print $2}' "$dir/calibration.txt"): one CPU second of a rank here is that many flops, and
+every platform's cores do 1 Gflop/s.
+
+## Speedups (strong scaling: median of the runs; in brackets the fastest run's)
+
+$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+    { key = ($c["platform"] == "" ? "real, this machine" : $c["platform"]) " | " $c["kernel"] " " $c["n"]
+      if (!(key in seen)) { seen[key] = 1; order[++k] = key; base[key] = $c["min_s"] }
+      cell[key] = cell[key] sprintf(" %s: %.3g (%.3g);", $c["workers"], $c["speedup"], base[key] / $c["min_s"]) }
+    END { for (i = 1; i <= k; i++) printf "- %s:%s\n", order[i], cell[order[i]] }' "$dir/summary.csv" | sed 's/;$//')
+
+## What the simulation cost here ([simulator.csv](simulator.csv): wall time and peak memory of each run)
+
+$(awk -F, 'NR > 1 && $2 >= 1024 {split($5, w, " "); key = $1 " " $2 " ranks, " w[1] " " w[3];
+    if ($3 > t[key]) t[key] = $3; if ($4 > m[key]) m[key] = $4}
+    END {for (k in t) printf "- %s: %.1f s, %.0f MiB\n", k, t[k], m[k] / 1024}' "$dir/simulator.csv" | sort)
+
+## Plots
+
+$(for f in "$dir"/plots/*-speedup.png "$dir"/plots/*-scaled-speedup.png; do
+      [[ -e "$f" ]] && echo "![$(basename "$f" .png)](plots/$(basename "$f"))"
+  done | sort -u)
+EOF2
 }
 
 case "${1:-}" in

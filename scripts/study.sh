@@ -31,7 +31,8 @@ what to run:
                           worker keeps the 1-worker work: primes analyze --weak-size, docs/scaling-guide.md)
       --schedule S[,C]    primes --schedule (default: primes' own default)
       --items-for W       cut every point's range into the items of W workers (primes --items-for;
-                          default: the largest point, so every point runs the same items)
+                          default: strong scaling the largest point, so every point runs the same
+                          items; weak scaling each point its own workers)
       --hybrid-threads T  threads per rank for hybrid (default: a square split: 1x1 1x2 2x2 2x4 4x4 ...)
 
 how to measure:
@@ -308,10 +309,13 @@ mapfile -t configs < <(printf '%s\n' "${configs[@]}" | awk '!seen[$0]++')
 
 oversubscribed=()
 for p in "${workers[@]}"; do ((p > cores_allowed)) && oversubscribed+=("$p"); done
-# Every point cuts its range into the items of the largest point (primes --items-for), so the points
-# differ in their parallelism only, and the largest still has an item for every worker.
+# Strong scaling: every point cuts its range into the items of the largest point (primes --items-for),
+# so the points differ in their parallelism only, and the largest still has an item for every worker.
+# Weak scaling: each point its own (n grows with the workers, and so do its items).
 items_for=0
-for p in "${workers[@]}"; do ((p > items_for)) && items_for=$p; done
+if [[ "$scaling" == strong ]]; then
+    for p in "${workers[@]}"; do ((p > items_for)) && items_for=$p; done
+fi
 if [[ -n "$items_for_given" ]]; then
     is_count "$items_for_given" 1 || die_usage "--items-for: '$items_for_given' is not a whole number >= 1"
     items_for=$items_for_given
@@ -324,7 +328,8 @@ host=$(hostname -s 2>/dev/null || hostname)
 runs="$dir/runs.csv"
 meta="$dir/study.json"
 if [[ -n "$simulate" ]]; then
-    version=$("$repo/scripts/simulate.sh" run --platform this-machine --smpi "$smpi" -- --version)
+    # -V: under smpirun, SimGrid answers --version itself
+    version=$("$repo/scripts/simulate.sh" run --platform this-machine --smpi "$smpi" -- -V)
 else
     version=$("$primes" --version)
 fi
@@ -431,7 +436,7 @@ point_command() {
         words=("$primes")
     fi
     words+=("$k" -n "$n" -m "$model" -t "$threads")
-    [[ "$schedule" != *,* ]] && words+=(--items-for "$items_for")
+    [[ "$schedule" != *,* && "$items_for" -gt 0 ]] && words+=(--items-for "$items_for")
     words+=(-r 1 --warmup "$warmup" -q)
     [[ "$m" != none ]] && words+=(--method "$m")
     [[ -n "$schedule" ]] && words+=(--schedule "$schedule")
