@@ -49,10 +49,11 @@ $(BUILD)/%.o: src/%.c $(BUILD)/buildinfo.h
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The build's facts for provenance; rewritten only when they change, so a commit rebuilds one header.
+# -dirty: the sources differ from the commit (data files such as results/ do not make a build dirty).
 $(BUILD)/buildinfo.h: FORCE
 	@mkdir -p $(BUILD)
 	@commit=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
-	 if [ "$$commit" != unknown ] && [ -n "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then \
+	 if [ "$$commit" != unknown ] && [ -n "$$(git status --porcelain --untracked-files=no -- src Makefile 2>/dev/null)" ]; then \
 	   commit="$$commit-dirty"; fi; \
 	 compiler=$$($(CC) --version 2>/dev/null | head -n 1); \
 	 { echo "#define PRIMES_GIT_COMMIT \"$$commit\""; \
