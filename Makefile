@@ -22,10 +22,10 @@ SANITIZE ?=
 # SMPI=1: built by smpicc for SimGrid's simulated MPI (make smpi sets it; src/mpi_env.c says what changes)
 SMPI ?= 0
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPRIMES_MPI=$(MPI) -DPRIMES_SMPI=$(SMPI) -fopenmp $(WARNINGS) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS) \
-              -I$(BUILD) -MMD -MP
+              -Isrc -I$(BUILD) -MMD -MP
 LDLIBS := -fopenmp $(SANITIZE) $(PKG_LIBS) -lm
 
-SOURCES := $(wildcard src/*.c src/kernels/*.c src/models/*.c)
+SOURCES := $(wildcard src/*.c src/kernels/*.c src/models/*.c src/analyze/*.c src/tools/*.c)
 ifneq ($(MPI),1)
 SOURCES := $(filter-out src/models/mpi.c,$(SOURCES))
 endif
@@ -64,7 +64,7 @@ $(BUILD)/buildinfo.h: FORCE
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJECTS)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST  $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJECTS) $(LDFLAGS) $(LDLIBS) $$(pkg-config --cflags --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJECTS) $(LDFLAGS) $(LDLIBS) $$(pkg-config --cflags --libs cmocka)
 
 unit: $(UNIT_TESTS)
 

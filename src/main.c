@@ -10,12 +10,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "analyze.h"
+#include "analyze/command.h"
 #include "cli.h"
-#include "info.h"
+#include "tools/info.h"
 #include "kernels/gmp_alloc.h"
 #include "mpi_env.h"
-#include "overhead.h"
+#include "tools/overhead.h"
 #include "placement.h"
 #include "progress.h"
 #include "provenance.h"

@@ -45,7 +45,7 @@ void report_json(FILE *out, const run_record *rec);
 /* Appends one row (and the header, when the file is empty) as whole lines under an exclusive lock.
  * Returns 0, or -1 with errno set. */
 int report_csv_append(const char *path, const run_record *rec);
-/* The pieces every record writer of the suite shares (run records here, overhead rows in overhead.c): */
+/* The pieces every record writer of the suite shares (run records here, overhead rows in tools/overhead.c): */
 /* s as a JSON string literal, escaped. */
 void report_json_string(FILE *out, const char *s);
 /* Appends text to a growing buffer as one CSV field (quoted when it holds a comma, quote or line break),

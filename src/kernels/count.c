@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "primes_each.h"
-#include "range_chunk.h"
-#include "verify.h"
-#include "../xalloc.h"
+#include "kernels/kernel.h"
+#include "kernels/primes_each.h"
+#include "kernels/range_chunk.h"
+#include "kernels/verify.h"
+#include "xalloc.h"
 
 typedef struct count_partial {
     uint64_t primes;

@@ -3,8 +3,8 @@
 #include <gmp.h>
 #include <stdlib.h>
 
-#include "../xalloc.h"
-#include "gmp_alloc.h"
+#include "xalloc.h"
+#include "kernels/gmp_alloc.h"
 
 static void *gmp_xmalloc(size_t bytes)
 {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../job.h"
+#include "job.h"
 
 typedef enum {
     VERIFY_NONE,   /* nothing to check against: reported as such, never as success */

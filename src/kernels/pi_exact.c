@@ -25,7 +25,7 @@
  * from the plain sieves in this file; nothing is shared with the rest of the project, and nothing is
  * kept between calls.
  */
-#include "pi_exact.h"
+#include "kernels/pi_exact.h"
 
 #include <stddef.h>
 #include <stdint.h>

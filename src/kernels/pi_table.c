@@ -6,7 +6,7 @@
  * 64-bit prime). Values up to 10^15 were recomputed with pi_exact and up to 10^12 with an independent
  * sieve; the rest agree with the OEIS b-files as quoted by several independent public sources and are
  * within sqrt(x)/log(x) of Riemann's R(x). Rows are sorted by x. */
-#include "pi_table.h"
+#include "kernels/pi_table.h"
 
 #include <stddef.h>
 

@@ -1,9 +1,9 @@
 /* primes_each.c: enumerating and counting the primes of a range by sieve, trial or naive division. */
-#include "primes_each.h"
+#include "kernels/primes_each.h"
 
 #include <string.h>
 
-#include "trial.h"
+#include "kernels/trial.h"
 
 typedef struct each_ctx {
     prime_visit visit;

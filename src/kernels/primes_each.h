@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 
-#include "../job.h"
-#include "sieve.h"
+#include "job.h"
+#include "kernels/sieve.h"
 
 typedef void (*prime_visit)(void *ctx, uint64_t prime);
 

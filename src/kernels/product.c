@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "primes_each.h"
-#include "product_tree.h"
-#include "range_chunk.h"
-#include "verify.h"
-#include "../xalloc.h"
+#include "kernels/kernel.h"
+#include "kernels/primes_each.h"
+#include "kernels/product_tree.h"
+#include "kernels/range_chunk.h"
+#include "kernels/verify.h"
+#include "xalloc.h"
 
 #define LEAF_WORDS 16
 #define MERSENNE_61 ((UINT64_C(1) << 61) - 1)

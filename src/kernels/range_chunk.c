@@ -1,5 +1,5 @@
 /* range_chunk.c: default work-item size for range kernels. */
-#include "range_chunk.h"
+#include "kernels/range_chunk.h"
 
 #include <math.h>
 

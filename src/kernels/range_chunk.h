@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "../job.h"
+#include "job.h"
 
 #define RANGE_CHUNK_ALIGN 240u                   /* 8 wheel bytes: items start on a byte of the sieve */
 #define RANGE_CHUNK_MAX ((uint64_t)1 << 36)      /* keeps an item's sieve offsets within 32 bits */

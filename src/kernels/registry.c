@@ -1,7 +1,7 @@
 /* registry.c: the kernels compiled in, by name. Adding a kernel: define it and list it here. */
 #include <string.h>
 
-#include "kernel.h"
+#include "kernels/kernel.h"
 
 extern const kernel kernel_count, kernel_product, kernel_spin, kernel_tasks;
 

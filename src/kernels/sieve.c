@@ -14,13 +14,13 @@
  * Segments are 128 KiB to 1 MiB (L2) by sqrt(hi); a sieving prime joins when the segment reaching p*p
  * comes up. Nothing here knows what the primes are used for: a visitor gets each finished segment.
  * Measurements and the choices they led to: docs/performance.md. */
-#include "sieve.h"
+#include "kernels/sieve.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../xalloc.h"
+#include "xalloc.h"
 
 const uint8_t sieve_wheel_residue[8] = {1, 7, 11, 13, 17, 19, 23, 29};
 

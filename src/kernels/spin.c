@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "counting.h"
-#include "kernel.h"
-#include "range_chunk.h"
-#include "../xalloc.h"
+#include "kernels/counting.h"
+#include "kernels/kernel.h"
+#include "kernels/range_chunk.h"
+#include "xalloc.h"
 
 typedef struct spin_partial {
     uint64_t iterations;

@@ -11,14 +11,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "counting.h"
-#include "kernel.h"
-#include "pi_exact.h"
-#include "primes_each.h"
-#include "product_tree.h"
-#include "range_chunk.h"
-#include "tasks.h"
-#include "../xalloc.h"
+#include "kernels/counting.h"
+#include "kernels/kernel.h"
+#include "kernels/pi_exact.h"
+#include "kernels/primes_each.h"
+#include "kernels/product_tree.h"
+#include "kernels/range_chunk.h"
+#include "kernels/tasks.h"
+#include "xalloc.h"
 
 #define MERSENNE_61 ((UINT64_C(1) << 61) - 1)
 #define WAIT_TOLERANCE_NS 1000   /* the events model hands waits over as doubles: 1 us of rounding */

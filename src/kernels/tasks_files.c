@@ -11,7 +11,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "tasks.h"
+#include "kernels/tasks.h"
 
 const char *tasks_file_base(void)
 {

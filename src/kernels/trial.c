@@ -1,7 +1,7 @@
 /* trial.c: primality by trial division (divisors up to sqrt x) and by the tutorial's naive division
  * (every j in [2, x/2], stopping at the first divisor). Below 2^32 the naive test divides in floating
  * point, which is exact there and lets the same divisions run eight to a vector instruction. */
-#include "trial.h"
+#include "kernels/trial.h"
 
 #include <string.h>
 

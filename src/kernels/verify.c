@@ -1,13 +1,13 @@
 /* verify.c: verification of prime counts. The table covers ranges whose ends are powers of 10 or 2; the
  * exact check uses the combinatorial pi(x) of pi_exact.c (no code shared with the sieve), or, for narrow
  * ranges beyond its reach, a deterministic Miller-Rabin test of every candidate. */
-#include "verify.h"
+#include "kernels/verify.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "pi_exact.h"
-#include "pi_table.h"
+#include "kernels/pi_exact.h"
+#include "kernels/pi_table.h"
 
 bool verify_count_supported(uint64_t from, uint64_t n)
 {

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel.h"
+#include "kernels/kernel.h"
 
 /* Largest n - from for which the exact check of a range above PI_EXACT_MAX (prime by prime) is offered. */
 #define VERIFY_PRIME_BY_PRIME_WIDTH (1u << 22)

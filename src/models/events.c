@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../timer.h"
-#include "../xalloc.h"
-#include "model.h"
-#include "worker.h"
+#include "timer.h"
+#include "xalloc.h"
+#include "models/model.h"
+#include "models/worker.h"
 
 typedef struct pending_wait {
     uint64_t index;

@@ -15,10 +15,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../timer.h"
-#include "../xalloc.h"
-#include "model.h"
-#include "worker.h"
+#include "timer.h"
+#include "xalloc.h"
+#include "models/model.h"
+#include "models/worker.h"
 
 #define FORK_MAGIC UINT64_C(0x7072696d65732d66) /* "primes-f" */
 

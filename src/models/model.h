@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../job.h"
-#include "../kernels/kernel.h"
+#include "job.h"
+#include "kernels/kernel.h"
 
 /* One work item as it ran: who ran it and when (seconds since the run's common start). */
 typedef struct trace_item {

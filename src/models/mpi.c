@@ -12,12 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../mpi_env.h"
-#include "../timer.h"
-#include "../xalloc.h"
-#include "model.h"
-#include "openmp.h"
-#include "worker.h"
+#include "mpi_env.h"
+#include "timer.h"
+#include "xalloc.h"
+#include "models/model.h"
+#include "models/openmp.h"
+#include "models/worker.h"
 
 #define TAG_LENGTH 11
 #define TAG_BYTES 12

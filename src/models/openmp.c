@@ -1,16 +1,16 @@
 /* openmp.c: the `omp` model: OpenMP worksharing over the work items with the schedule honoured through
  * OpenMP's own runtime schedule (omp_set_schedule + schedule(runtime)), one partial per thread, and a
  * tree merge whose pairs at each level run on different threads. */
-#include "openmp.h"
+#include "models/openmp.h"
 
 #include <omp.h>
 
 #include <sched.h>
 #include <stdlib.h>
 
-#include "../timer.h"
-#include "../xalloc.h"
-#include "worker.h"
+#include "timer.h"
+#include "xalloc.h"
+#include "models/worker.h"
 
 static void set_runtime_schedule(schedule_kind kind)
 {

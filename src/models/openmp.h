@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
-#include "model.h"
-#include "worker.h"
+#include "models/model.h"
+#include "models/worker.h"
 
 /* The items first, first + stride, ... (count of them). */
 typedef struct item_progression {

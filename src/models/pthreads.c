@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../timer.h"
-#include "../xalloc.h"
-#include "model.h"
-#include "worker.h"
+#include "timer.h"
+#include "xalloc.h"
+#include "models/model.h"
+#include "models/worker.h"
 
 typedef struct pool {
     const job *j;

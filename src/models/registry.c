@@ -1,7 +1,7 @@
 /* registry.c: the models compiled in, by name. Adding a model: define it and list it here. */
 #include <string.h>
 
-#include "model.h"
+#include "models/model.h"
 
 extern const model model_serial, model_omp, model_pthreads, model_fork, model_events;
 #if PRIMES_MPI

@@ -1,7 +1,7 @@
 /* serial.c: the `serial` model, every item in order on the calling thread: the baseline of every study. */
-#include "../timer.h"
-#include "model.h"
-#include "worker.h"
+#include "timer.h"
+#include "models/model.h"
+#include "models/worker.h"
 
 static int serial_run(const job *j, const model_options *opt, void *partial, run_stats *stats)
 {

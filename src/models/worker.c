@@ -1,13 +1,13 @@
 /* worker.c: the pieces every model shares (item timing, schedule arithmetic, tree merges, partials). */
-#include "worker.h"
+#include "models/worker.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../progress.h"
-#include "../timer.h"
-#include "../xalloc.h"
+#include "progress.h"
+#include "timer.h"
+#include "xalloc.h"
 
 trace_item *trace_slot(trace_log *log, uint64_t index)
 {

@@ -5,7 +5,7 @@
 
 #include <stdatomic.h>
 
-#include "model.h"
+#include "models/model.h"
 
 /* Where a worker records the items it runs. Dense: one record per item of the job, at the item's index
  * (every shared-memory model, and MPI's rank 0, which reports them all). Sparse: only the items this

@@ -16,10 +16,10 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 
-#include "analyze_runs.h"
-#include "analyze_series.h"
-#include "analyze_work.h"
-#include "stats.h"
+#include "analyze/runs.h"
+#include "analyze/series.h"
+#include "analyze/work.h"
+#include "analyze/stats.h"
 
 static void test_describe(void **state)
 {

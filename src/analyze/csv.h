@@ -1,4 +1,4 @@
-/* analyze_csv.h: reading CSV records (RFC 4180: quoted fields, doubled quotes, CRLF, newlines inside
+/* analyze/csv.h: reading CSV records (RFC 4180: quoted fields, doubled quotes, CRLF, newlines inside
  * quotes) one at a time, keeping the line each record starts on for error messages. */
 #ifndef PRIMES_ANALYZE_CSV_H
 #define PRIMES_ANALYZE_CSV_H

@@ -1,4 +1,4 @@
-/* analyze_work.h: the weak-scaling work rule: how much work a kernel does on [from, n), up to a constant
+/* analyze/work.h: the weak-scaling work rule: how much work a kernel does on [from, n), up to a constant
  * factor, and the n that gives P workers P times the work of one worker.
  *   count, sieve        n ln ln n            (Eratosthenes: each prime p crosses out n/p numbers)
  *   product, sieve      n (log2 n)^2         (the product has ~1.44 n bits; a product tree of FFT

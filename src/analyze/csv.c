@@ -1,5 +1,5 @@
-/* analyze_csv.c: an RFC 4180 record reader for the run files `primes analyze` reads. */
-#include "analyze_csv.h"
+/* analyze/csv.c: an RFC 4180 record reader for the run files `primes analyze` reads. */
+#include "analyze/csv.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* stats.h: the statistics of `primes analyze`, free of files and tables: a sample's summary with its
+/* analyze/stats.h: the statistics of `primes analyze`, free of files and tables: a sample's summary with its
  * Student-t confidence interval, the outlier rule, speedup arithmetic with error propagation, Karp-Flatt,
  * and the weighted least-squares fits of Amdahl's and Gustafson's laws (GSL underneath). */
 #ifndef PRIMES_STATS_H

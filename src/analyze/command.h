@@ -1,4 +1,4 @@
-/* analyze.h: `primes analyze`, statistics and scaling fits (GSL) over the CSV rows of runs. */
+/* analyze/command.h: `primes analyze`, statistics and scaling fits (GSL) over the CSV rows of runs. */
 #ifndef PRIMES_ANALYZE_H
 #define PRIMES_ANALYZE_H
 

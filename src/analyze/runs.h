@@ -1,4 +1,4 @@
-/* analyze_runs.h: the run rows `primes analyze` reads: loading the CSV files `primes --csv` writes, by
+/* analyze/runs.h: the run rows `primes analyze` reads: loading the CSV files `primes --csv` writes, by
  * column name, checking every value, and saying FILE:LINE for anything unreadable or inconsistent. */
 #ifndef PRIMES_ANALYZE_RUNS_H
 #define PRIMES_ANALYZE_RUNS_H

@@ -1,4 +1,4 @@
-/* analyze_series.h: from run rows to scaling results: rows are grouped into series (one kernel, method,
+/* analyze/series.h: from run rows to scaling results: rows are grouped into series (one kernel, method,
  * range, schedule, CPU and simulated platform or none; strong scaling also one n and chunk) and, inside a series, into configurations
  * (one model at one ranks x threads). Each configuration gets its statistics, speedups, efficiency and
  * per-point serial fraction; each model of a series gets its Amdahl (strong) or Gustafson (weak) fit. */
@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "analyze_runs.h"
-#include "stats.h"
+#include "analyze/runs.h"
+#include "analyze/stats.h"
 
 typedef enum { SCALING_STRONG, SCALING_WEAK } scaling_kind;
 
@@ -28,7 +28,7 @@ typedef struct config_result {
     const run_row *row;     /* its first row: kernel, model, ranks, threads, n, host, ... */
     const run_row **runs;   /* every row of the configuration, in file order */
     size_t n_runs;
-    bool oversubscribed;    /* some run had more workers than cores (see analyze_series.c) */
+    bool oversubscribed;    /* some run had more workers than cores (see analyze/series.c) */
     sample_stats time;      /* wall_s of the runs used (all, or without outliers under drop_outliers) */
     size_t outliers;
     double work_ratio;      /* weak: work of this n over the work of the 1-worker n; strong: 1 */

@@ -1,6 +1,6 @@
-/* stats.c: sample summaries, the outlier rule, speedup error propagation, Karp-Flatt, and the weighted
+/* analyze/stats.c: sample summaries, the outlier rule, speedup error propagation, Karp-Flatt, and the weighted
  * least-squares fits of Amdahl's and Gustafson's laws, on top of GSL. */
-#include "stats.h"
+#include "analyze/stats.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,11 +1,11 @@
-/* analyze_print.h: what `primes analyze` shows and writes: the aligned table per series, with its fits and
+/* analyze/print.h: what `primes analyze` shows and writes: the aligned table per series, with its fits and
  * outliers, on a stream; the summary CSV (one row per configuration, columns in docs/results-format.md). */
 #ifndef PRIMES_ANALYZE_PRINT_H
 #define PRIMES_ANALYZE_PRINT_H
 
 #include <stdio.h>
 
-#include "analyze_series.h"
+#include "analyze/series.h"
 
 #define SUMMARY_SCHEMA "primes-summary/2" /* /2 added platform (simulated series) */
 

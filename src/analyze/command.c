@@ -1,7 +1,7 @@
-/* analyze.c: the `primes analyze` command: its options and help, reading the run files, and handing them
- * to the analysis (analyze_series.c) and its outputs (analyze_print.c); also --weak-size, the weak-scaling
- * work rule (analyze_work.c) for scripts/study.sh. */
-#include "analyze.h"
+/* analyze/command.c: the `primes analyze` command: its options and help, reading the run files, and
+ * handing them to the analysis (analyze/series.c) and its outputs (analyze/print.c); also --weak-size,
+ * the weak-scaling work rule (analyze/work.c) for scripts/study.sh. */
+#include "analyze/command.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -15,10 +15,10 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "analyze_print.h"
-#include "analyze_runs.h"
-#include "analyze_series.h"
-#include "analyze_work.h"
+#include "analyze/print.h"
+#include "analyze/runs.h"
+#include "analyze/series.h"
+#include "analyze/work.h"
 #include "numparse.h"
 
 enum { EXIT_USAGE = 2 };

@@ -1,5 +1,5 @@
-/* info.c: `primes info`: what this binary and this machine offer a run, in one screen. */
-#include "info.h"
+/* tools/info.c: `primes info`: what this binary and this machine offer a run, in one screen. */
+#include "tools/info.h"
 
 #include <omp.h>
 #include <stdio.h>

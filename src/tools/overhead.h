@@ -1,4 +1,4 @@
-/* overhead.h: `primes overhead`, what starting and synchronising workers costs on this machine: thread
+/* tools/overhead.h: `primes overhead`, what starting and synchronising workers costs on this machine: thread
  * create+join, fork+waitpid, fork+exec, an OpenMP region and barrier, an MPI barrier and allreduce, and the
  * MPI launcher's start-up, each the median of many samples. */
 #ifndef PRIMES_OVERHEAD_H

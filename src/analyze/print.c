@@ -1,5 +1,5 @@
-/* analyze_print.c: the aligned table of `primes analyze` and its summary CSV. */
-#include "analyze_print.h"
+/* analyze/print.c: the aligned table of `primes analyze` and its summary CSV. */
+#include "analyze/print.h"
 
 #include <errno.h>
 #include <math.h>

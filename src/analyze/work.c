@@ -1,5 +1,5 @@
-/* analyze_work.c: the weak-scaling work rule per kernel and method, and the n it gives P workers. */
-#include "analyze_work.h"
+/* analyze/work.c: the weak-scaling work rule per kernel and method, and the n it gives P workers. */
+#include "analyze/work.h"
 
 #include <math.h>
 #include <stdbool.h>

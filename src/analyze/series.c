@@ -1,6 +1,6 @@
-/* analyze_series.c: grouping run rows into series and configurations, checking they agree, and computing
+/* analyze/series.c: grouping run rows into series and configurations, checking they agree, and computing
  * each configuration's statistics, speedups and serial fractions and each model's scaling-law fit. */
-#include "analyze_series.h"
+#include "analyze/series.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze_work.h"
+#include "analyze/work.h"
 #include "xalloc.h"
 
 int model_rank(const char *model)

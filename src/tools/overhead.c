@@ -1,4 +1,4 @@
-/* overhead.c: `primes overhead`, the cost of starting and synchronising workers, measured on this machine
+/* tools/overhead.c: `primes overhead`, the cost of starting and synchronising workers, measured on this machine
  * rather than guessed: thread create+join, fork+waitpid, fork+exec+waitpid, an empty OpenMP parallel
  * region, an OpenMP barrier, an MPI barrier and a one-word allreduce (2 ranks), and the MPI launcher's
  * start-up (mpirun -np 1 and 2, of /bin/true and of `primes overhead --probe`, which adds MPI_Init and
@@ -6,7 +6,7 @@
  * median, minimum and quartiles. The MPI rows are measured by a child `mpirun -np 2 primes overhead --rows`
  * (under a launcher with 2+ ranks, primes overhead measures only them). Output: an aligned table, JSON
  * Lines (--json) or CSV rows appended whole (--csv FILE), each with the machine's provenance. */
-#include "overhead.h"
+#include "tools/overhead.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +26,7 @@
 #include "numparse.h"
 #include "provenance.h"
 #include "report.h"
-#include "stats.h"
+#include "analyze/stats.h"
 #include "timer.h"
 #include "version.h"
 #include "xalloc.h"

@@ -1,4 +1,4 @@
-/* info.h: `primes info`, the machine, the build, the MPI library, thread level and binding. */
+/* tools/info.h: `primes info`, the machine, the build, the MPI library, thread level and binding. */
 #ifndef PRIMES_INFO_H
 #define PRIMES_INFO_H
 

@@ -1,6 +1,6 @@
-/* analyze_runs.c: loading run rows from the CSV files `primes --csv` writes, column by name, with every
+/* analyze/runs.c: loading run rows from the CSV files `primes --csv` writes, column by name, with every
  * value checked and every complaint naming the file and line. */
-#include "analyze_runs.h"
+#include "analyze/runs.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze_csv.h"
+#include "analyze/csv.h"
 #include "numparse.h"
 #include "report.h"
 #include "xalloc.h"
