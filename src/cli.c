@@ -3,6 +3,7 @@
  * at, and as root a probe file beside them is created and removed). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -16,13 +17,10 @@
 #include "kernels/pi_exact.h"
 #include "kernels/verify.h"
 #include "numparse.h"
+#include "options.h"
 #include "report.h"
 
-#define MAX_THREADS 4096
-#define MAX_REPEAT 1000000u
-#define MAX_CHUNK ((uint64_t)1 << 36)
-#define MAX_ITEMS_FOR (1u << 24)
-
+static int reject(char *error, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int reject(char *error, size_t size, const char *fmt, ...)
 {
     va_list ap;
@@ -46,28 +44,11 @@ static void names_of_models(char *buf, size_t size)
         snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", m == model_list() ? "" : ", ", (*m)->name);
 }
 
-static int parse_count(const char *option, const char *text, uint64_t *value, char *error, size_t size)
-{
-    char why[96];
-    if (numparse_u64(text, value, why, sizeof why) != 0)
-        return reject(error, size,
-                      "%s: '%s' %s (allowed: a whole number 0 .. 2^64-1 such as 1000000, 1_000_000, 1e9, "
-                      "10^12, 2^40, 2^32+15)",
-                      option, text, why);
-    return 0;
-}
-
-static int parse_small(const char *option, const char *text, uint64_t lo, uint64_t hi, unsigned *value,
-                       char *error, size_t size)
-{
-    uint64_t v;
-    char why[96];
-    if (numparse_u64(text, &v, why, sizeof why) != 0 || v < lo || v > hi)
-        return reject(error, size, "%s: '%s' is not allowed (allowed: a whole number %" PRIu64 " .. %" PRIu64 ")",
-                      option, text, lo, hi);
-    *value = (unsigned)v;
-    return 0;
-}
+/* What the parse of one command line collects besides the options themselves. */
+typedef struct cli_state {
+    options opt;
+    bool n_given, from_given, method_given, kernel_given;
+} cli_state;
 
 static int parse_schedule(const char *text, options *opt, char *error, size_t size)
 {
@@ -87,7 +68,7 @@ static int parse_schedule(const char *text, options *opt, char *error, size_t si
     if (comma) {
         char why[96];
         uint64_t chunk;
-        if (numparse_u64(comma + 1, &chunk, why, sizeof why) != 0 || chunk == 0 || chunk > MAX_CHUNK)
+        if (numparse_u64(comma + 1, &chunk, why, sizeof why) != 0 || chunk == 0 || chunk > OPTIONS_MAX_CHUNK)
             return reject(error, size,
                           "--schedule: chunk '%s' is not allowed (allowed: numbers per work item, 1 .. 2^36)",
                           comma + 1);
@@ -192,132 +173,164 @@ static int check_distinct_outputs(const options *opt, char *error, size_t size)
     return 0;
 }
 
-/* Option table: long name, short letter (0: none), takes a value. */
-typedef struct option_spec {
-    const char *name;
-    char short_name;
-    bool has_value;
-} option_spec;
+/* ---- the option table's handlers ---- */
 
-static const option_spec specs[] = {
-    {"n", 'n', true},         {"from", 0, true},       {"model", 'm', true},   {"threads", 't', true},
-    {"schedule", 's', true},  {"method", 0, true},     {"repeat", 'r', true},  {"warmup", 0, true},
-    {"json", 0, false},       {"csv", 0, true},        {"trace", 0, true},     {"verify", 0, false},
-    {"output", 'o', true},    {"hex", 0, false},       {"quiet", 'q', false},  {"help", 'h', false},
-    {"version", 'V', false},  {"list", 0, false},       {"workload", 'w', true}, {"scale", 0, true},
-    {"items-for", 0, true},
-};
-
-static const option_spec *find_spec(const char *arg, const char **inline_value)
+static int on_n(void *target, const option_def *o, const char *value, char *error, size_t size)
 {
-    *inline_value = NULL;
-    if (arg[0] == '-' && arg[1] == '-') {
-        const char *name = arg + 2;
-        const char *eq = strchr(name, '=');
-        size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
-            if (strlen(specs[i].name) == len && strncmp(specs[i].name, name, len) == 0) {
-                if (eq)
-                    *inline_value = eq + 1;
-                return &specs[i];
-            }
-        return NULL;
-    }
-    if (arg[0] == '-' && arg[1] && arg[1] != '-') {
-        for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
-            if (specs[i].short_name == arg[1]) {
-                if (arg[2])
-                    *inline_value = arg + 2;
-                return &specs[i];
-            }
-    }
-    return NULL;
+    ((cli_state *)target)->n_given = true;
+    return option_set_u64(target, o, value, error, size);
 }
 
-static int apply_option(const option_spec *spec, const char *value, options *opt, bool *n_given,
-                        bool *from_given, bool *method_given, char *error, size_t size)
+static int on_from(void *target, const option_def *o, const char *value, char *error, size_t size)
 {
-    const char *name = spec->name;
-    char label[32];
-    snprintf(label, sizeof label, spec->short_name && strcmp(name, "n") == 0 ? "-%s" : "--%s", name);
-    if (strcmp(name, "n") == 0) {
-        *n_given = true;
-        return parse_count(label, value, &opt->n, error, size);
+    ((cli_state *)target)->from_given = true;
+    return option_set_u64(target, o, value, error, size);
+}
+
+static int on_model(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    (void)o;
+    options *opt = &((cli_state *)target)->opt;
+    opt->model = model_find(value);
+    if (!opt->model) {
+        char names[256];
+        names_of_models(names, sizeof names);
+        return reject(error, size, "--model: '%s' is not a model of this build (allowed: %s)", value, names);
     }
-    if (strcmp(name, "from") == 0) {
-        *from_given = true;
-        return parse_count(label, value, &opt->from, error, size);
-    }
-    if (strcmp(name, "model") == 0) {
-        opt->model = model_find(value);
-        if (!opt->model) {
-            char names[256];
-            names_of_models(names, sizeof names);
-            return reject(error, size, "--model: '%s' is not a model of this build (allowed: %s)", value, names);
-        }
-        return 0;
-    }
-    if (strcmp(name, "threads") == 0) {
-        unsigned t = 0;
-        if (parse_small(label, value, 1, MAX_THREADS, &t, error, size))
-            return 2;
-        opt->threads = (int)t;
-        return 0;
-    }
-    if (strcmp(name, "schedule") == 0)
-        return parse_schedule(value, opt, error, size);
-    if (strcmp(name, "method") == 0) {
-        *method_given = true;
-        return parse_method(value, opt, error, size);
-    }
-    if (strcmp(name, "repeat") == 0)
-        return parse_small(label, value, 1, MAX_REPEAT, &opt->repeat, error, size);
-    if (strcmp(name, "warmup") == 0)
-        return parse_small(label, value, 0, MAX_REPEAT, &opt->warmup, error, size);
-    if (strcmp(name, "csv") == 0) {
-        opt->csv_path = value;
-        return check_writable(label, value, error, size);
-    }
-    if (strcmp(name, "trace") == 0) {
-        opt->trace_path = value;
-        return check_writable(label, value, error, size);
-    }
-    if (strcmp(name, "output") == 0) {
-        opt->output_path = value;
-        return check_writable(label, value, error, size);
-    }
-    if (strcmp(name, "items-for") == 0)
-        return parse_small(label, value, 1, MAX_ITEMS_FOR, &opt->items_for, error, size);
-    if (strcmp(name, "workload") == 0) {
-        opt->workload = value;
-        return 0;
-    }
-    if (strcmp(name, "scale") == 0) {
-        char *end = NULL;
-        double v = strtod(value, &end);
-        if (!*value || *end || !(v > 0) || v > 1e6)
-            return reject(error, size, "--scale: '%s' is not allowed (allowed: a number above 0, at most 1e6, such "
-                                       "as 0.01, 0.5, 1, 2)",
-                          value);
-        opt->scale = v;
-        return 0;
-    }
-    if (strcmp(name, "json") == 0)
-        opt->json = true;
-    else if (strcmp(name, "verify") == 0)
-        opt->verify = true;
-    else if (strcmp(name, "hex") == 0)
-        opt->hex = true;
-    else if (strcmp(name, "quiet") == 0)
-        opt->quiet = true;
-    else if (strcmp(name, "help") == 0)
-        opt->command = COMMAND_HELP;
-    else if (strcmp(name, "version") == 0)
-        opt->command = COMMAND_VERSION;
-    else if (strcmp(name, "list") == 0)
-        opt->command = COMMAND_LIST;
     return 0;
 }
+
+static int on_threads(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    unsigned t = 0;
+    int status = option_set_unsigned(&t, o, value, error, size);
+    ((cli_state *)target)->opt.threads = (int)t;
+    return status;
+}
+
+static int on_schedule(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    (void)o;
+    return parse_schedule(value, &((cli_state *)target)->opt, error, size);
+}
+
+static int on_method(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    (void)o;
+    ((cli_state *)target)->method_given = true;
+    return parse_method(value, &((cli_state *)target)->opt, error, size);
+}
+
+/* A path the run will write: kept, and checked before anything runs. */
+static int on_output_path(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    char label[40];
+    option_set_text(target, o, value, error, size);
+    return check_writable(options_label(o, label, sizeof label), value, error, size);
+}
+
+static int on_scale(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    (void)o;
+    char *end = NULL;
+    double v = strtod(value, &end);
+    if (!*value || *end || !(v > 0) || v > 1e6)
+        return reject(error, size, "--scale: '%s' is not allowed (allowed: a number above 0, at most 1e6, such "
+                                   "as 0.01, 0.5, 1, 2)",
+                      value);
+    ((cli_state *)target)->opt.scale = v;
+    return 0;
+}
+
+static int on_command(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    (void)value;
+    (void)error;
+    (void)size;
+    ((cli_state *)target)->opt.command = (command_kind)o->lo;
+    return 0;
+}
+
+/* The first argument may name the kernel (or the info command); any later word is a mistake. */
+static int on_operand(void *target, const char *arg, int index, char *error, size_t size)
+{
+    cli_state *st = target;
+    if (st->kernel_given || index != 1) {
+        if (kernel_find(arg) || strcmp(arg, "info") == 0)
+            return reject(error, size, "'%s' must come first (allowed: primes %s [OPTIONS])", arg, arg);
+        return reject(error, size, "'%s' is not an option (allowed: options start with -; see --help)", arg);
+    }
+    st->kernel_given = true;
+    if (strcmp(arg, "info") == 0) {
+        st->opt.command = COMMAND_INFO;
+        return 0;
+    }
+    st->opt.kernel = kernel_find(arg);
+    if (!st->opt.kernel) {
+        char names[256];
+        names_of_kernels(names, sizeof names);
+        return reject(error, size, "'%s' is not a kernel or command (allowed kernels: %s; commands: info, analyze, overhead)",
+                      arg, names);
+    }
+    return 0;
+}
+
+#define AT(field) offsetof(cli_state, opt.field)
+
+static const option_def cli_options[] = {
+    {"n", 'n', "N", "upper bound, exclusive (default: the kernel's, primes --list)", on_n, AT(n), 0, UINT64_MAX,
+     "range:"},
+    {"from", 0, "A", "lower bound (default 0); numbers may be written 1000000, 1_000_000, 1e9,\n"
+                     "10^12, 2^40, 2^32+15, anything from 0 to 2^64-1",
+     on_from, AT(from), 0, UINT64_MAX, NULL},
+    {"method", 0, "M", "sieve (default) | trial (divisors up to sqrt i) | naive (every j up to i/2)", on_method, 0,
+     0, 0, NULL},
+    {"model", 'm', "M", "serial | omp | pthreads | fork | events | mpi | hybrid (compiled in: --list);\n"
+                        "default: mpi (hybrid with threads > 1) under mpirun/srun with 2+ ranks, else\n"
+                        "omp when a thread count > 1 is asked for, else serial",
+     on_model, 0, 0, 0, "parallelism:"},
+    {"threads", 't', "T", "workers per process (default: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK,\n"
+                          "else the cores this process may run on)",
+     on_threads, 0, 1, OPTIONS_MAX_THREADS, NULL},
+    {"schedule", 's', "S[,C]", "static | cyclic | dynamic (default) | guided | batch; C = numbers per work\n"
+                               "item (batch: rounds of one task per worker, each round waiting for all)",
+     on_schedule, 0, 0, 0, NULL},
+    {"items-for", 0, "W", "size the default items for W workers (default: this run's): every one\n"
+                          "gets an item; a study gives its largest point, so all points run alike",
+     option_set_unsigned, AT(items_for), 1, OPTIONS_MAX_ITEMS_FOR, NULL},
+    {"repeat", 'r', "R", "timed repetitions (default 1)", option_set_unsigned, AT(repeat), 1, OPTIONS_MAX_REPEAT,
+     "measurement and output:"},
+    {"warmup", 0, "W", "untimed runs first (default 0)", option_set_unsigned, AT(warmup), 0, OPTIONS_MAX_REPEAT,
+     NULL},
+    {"verify", 0, NULL, "check against an independent method (count: Meissel-Lehmer pi(x);\n"
+                        "product: GMP's mpz_primorial_ui; spin: closed form)",
+     option_set_flag, AT(verify), 0, 0, NULL},
+    {"json", 0, NULL, "one JSON object per repetition on stdout (JSON Lines)", option_set_flag, AT(json), 0, 0, NULL},
+    {"csv", 0, "FILE", "append one row per repetition (header written once, whole lines)", on_output_path,
+     AT(csv_path), 0, 0, NULL},
+    {"trace", 0, "FILE", "one row per work item: worker, host, bounds, start and stop times", on_output_path,
+     AT(trace_path), 0, 0, NULL},
+    {"output", 'o', "FILE", "product: write the full number in decimal (--hex: hexadecimal)", on_output_path,
+     AT(output_path), 0, 0, NULL},
+    {"hex", 0, NULL, "with -o: the number in hexadecimal", option_set_flag, AT(hex), 0, 0, NULL},
+    {"quiet", 'q', NULL, "no progress line", option_set_flag, AT(quiet), 0, 0, NULL},
+    {"list", 0, NULL, "kernels, methods, models and schedules compiled in, with their facts", on_command, 0,
+     COMMAND_LIST, 0, NULL},
+    {"help", 'h', NULL, "this text", on_command, 0, COMMAND_HELP, 0, NULL},
+    {"version", 'V', NULL, "version and git commit", on_command, 0, COMMAND_VERSION, 0, NULL},
+    {"workload", 'w', "NAME", "the list of tasks (primes --list names them all; docs/tutorials.md)", option_set_text,
+     AT(workload), 0, 0, "tasks (the tutorials' workloads, a list of independent tasks):"},
+    {"scale", 0, "S", "size factor of the tasks (default 1: the tutorials' sizes)", on_scale, 0, 0, 0, NULL},
+};
+
+static const command_def cli_command = {
+    .help_name = "primes",
+    .unknown_format = "'%s' is not an option (allowed: see primes --help)",
+    .options = cli_options,
+    .count = sizeof cli_options / sizeof cli_options[0],
+    .operand = on_operand,
+};
+
 
 static uint64_t default_n(const kernel *k)
 {
@@ -416,55 +429,13 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
 
 int cli_parse(int argc, char **argv, options *opt, char *error, size_t size)
 {
-    memset(opt, 0, sizeof *opt);
-    opt->command = COMMAND_RUN;
-    opt->kernel = kernel_find("count");
-    opt->method = METHOD_SIEVE;
-    opt->schedule = SCHEDULE_DYNAMIC;
-    opt->repeat = 1;
-    bool n_given = false, from_given = false, method_given = false, kernel_given = false;
-
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (arg[0] != '-' || arg[1] == '\0') {
-            if (kernel_given || i != 1) {
-                if (kernel_find(arg) || strcmp(arg, "info") == 0)
-                    return reject(error, size, "'%s' must come first (allowed: primes %s [OPTIONS])", arg, arg);
-                return reject(error, size, "'%s' is not an option (allowed: options start with -; see --help)",
-                              arg);
-            }
-            kernel_given = true;
-            if (strcmp(arg, "info") == 0) {
-                opt->command = COMMAND_INFO;
-                continue;
-            }
-            opt->kernel = kernel_find(arg);
-            if (!opt->kernel) {
-                char names[256];
-                names_of_kernels(names, sizeof names);
-                return reject(error, size, "'%s' is not a kernel or command (allowed kernels: %s; commands: info, analyze, overhead)",
-                              arg, names);
-            }
-            continue;
-        }
-        const char *value;
-        const option_spec *spec = find_spec(arg, &value);
-        if (!spec)
-            return reject(error, size, "'%s' is not an option (allowed: see primes --help)", arg);
-        if (spec->has_value && !value) {
-            if (i + 1 >= argc)
-                return reject(error, size, "'%s' needs a value (see primes --help)", arg);
-            value = argv[++i];
-        } else if (!spec->has_value && value) {
-            return reject(error, size, "'%s' takes no value (see primes --help)", arg);
-        }
-        int status = apply_option(spec, value, opt, &n_given, &from_given, &method_given, error, size);
-        if (status)
-            return status;
-    }
-    if (opt->command != COMMAND_RUN)
-        return 0;
-    return validate(opt, n_given, from_given, method_given, error, size);
+    cli_state st = {.opt = {.command = COMMAND_RUN, .kernel = kernel_find("count"), .method = METHOD_SIEVE,
+                            .schedule = SCHEDULE_DYNAMIC, .repeat = 1}};
+    int status = options_parse(&cli_command, argc, argv, &st, error, size);
+    *opt = st.opt;
+    if (status || opt->command != COMMAND_RUN)
+        return status;
+    return validate(opt, st.n_given, st.from_given, st.method_given, error, size);
 }
 
 void cli_print_help(FILE *out)
@@ -480,42 +451,8 @@ void cli_print_help(FILE *out)
           out);
     for (const kernel *const *k = kernel_list(); *k; k++)
         fprintf(out, "  %-9s %s\n", (*k)->name, (*k)->summary);
-    fputs("\n"
-          "range:\n"
-          "  -n N                 upper bound, exclusive (count 1e9, product 1e6, spin 9^9 by default)\n"
-          "      --from A         lower bound (default 0); numbers may be written 1000000, 1_000_000, 1e9,\n"
-          "                       10^12, 2^40, 2^32+15, anything from 0 to 2^64-1\n"
-          "      --method M       sieve (default) | trial (divisors up to sqrt i) | naive (every j up to i/2)\n"
-          "\n"
-          "parallelism:\n"
-          "  -m, --model M        serial | omp | pthreads | fork | events | mpi | hybrid (compiled in: --list);\n"
-          "                       default: mpi (hybrid with threads > 1) under mpirun/srun with 2+ ranks, else\n"
-          "                       omp when a thread count > 1 is asked for, else serial\n"
-          "  -t, --threads T      workers per process (default: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK,\n"
-          "                       else the cores this process may run on)\n"
-          "  -s, --schedule S[,C] static | cyclic | dynamic (default) | guided | batch; C = numbers per work\n"
-          "                       item (batch: rounds of one task per worker, each round waiting for all)\n"
-          "      --items-for W    size the default items for W workers (default: this run's): every one\n"
-          "                       gets an item; a study gives its largest point, so all points run alike\n"
-          "\n"
-          "measurement and output:\n"
-          "  -r, --repeat R       timed repetitions (default 1)      --warmup W  untimed runs first (0)\n"
-          "      --verify         check against an independent method (count: Meissel-Lehmer pi(x);\n"
-          "                       product: GMP's mpz_primorial_ui; spin: closed form)\n"
-          "      --json           one JSON object per repetition on stdout (JSON Lines)\n"
-          "      --csv FILE       append one row per repetition (header written once, whole lines)\n"
-          "      --trace FILE     one row per work item: worker, host, bounds, start and stop times\n"
-          "  -o, --output FILE    product: write the full number in decimal (--hex: hexadecimal)\n"
-          "  -q, --quiet          no progress line\n"
-          "      --list           kernels, methods, models and schedules compiled in\n"
-          "  -h, --help           this text            -V, --version  version and git commit\n"
-          "\n"
-          "tasks (the tutorials' workloads, a list of independent tasks):\n"
-          "  -w, --workload NAME  the list of tasks (primes --list names them all; docs/tutorials.md)\n"
-          "      --scale S        size factor of the tasks (default 1: the tutorials' sizes)\n"
-          "\n"
-          "exit status: 0 success, 1 verification failed, 2 bad usage or input, 3 the run failed\n",
-          out);
+    options_print_help(out, &cli_command);
+    fputs("\nexit status: 0 success, 1 verification failed, 2 bad usage or input, 3 the run failed\n", out);
 }
 
 void cli_print_list(FILE *out)

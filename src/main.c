@@ -15,6 +15,7 @@
 #include "tools/info.h"
 #include "kernels/gmp_alloc.h"
 #include "mpi_env.h"
+#include "options.h"
 #include "tools/overhead.h"
 #include "placement.h"
 #include "progress.h"
@@ -297,7 +298,7 @@ static int primes_main(int argc, char **argv)
     char error[1024];
     if (cli_parse(argc, argv, &opt, error, sizeof error) != 0) {
         if (launcher_rank == 0)
-            fprintf(stderr, "primes: %s\n", error);
+            options_report("", error);
         return EXIT_USAGE;
     }
     switch (opt.command) {

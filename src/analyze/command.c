@@ -4,9 +4,9 @@
 #include "analyze/command.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,52 +20,20 @@
 #include "analyze/series.h"
 #include "analyze/work.h"
 #include "numparse.h"
+#include "options.h"
+#include "xalloc.h"
 
 enum { EXIT_USAGE = 2 };
-
-static void print_help(FILE *out)
-{
-    fputs("usage: primes analyze [OPTIONS] FILE...\n"
-          "       primes analyze --weak-size N --kernel K [--method M] [--from A] --workers P\n"
-          "\n"
-          "Reads the runs CSV files that `primes --csv` writes (one row per timed repetition) and prints, per\n"
-          "series (kernel, method, range, schedule, CPU) and configuration (model at ranks x threads):\n"
-          "  count, min, median, mean, standard deviation and the 95% interval of the mean (Student t) of\n"
-          "  wall_s; outliers (Tukey: beyond 1.5 interquartile ranges, taken as at least 5% of the median),\n"
-          "  listed with FILE:LINE; speedup against the same model at 1 worker and against the serial model,\n"
-          "  with 95% intervals; efficiency; the Karp-Flatt serial fraction per point; and per model Amdahl's\n"
-          "  serial fraction f fitted by weighted least squares over every run, with its 95% interval.\n"
-          "  Weak scaling (--weak): scaled speedup, weak efficiency, Gustafson's alpha per point and fitted.\n"
-          "  Points with more workers than cores are marked * and left out of the fits.\n"
-          "  See docs/scaling-guide.md.\n"
-          "\n"
-          "options:\n"
-          "      --strong           strong scaling: one n per series (the default)\n"
-          "      --weak             weak scaling: n grows with the workers; a series spans every n\n"
-          "      --csv OUT          also write the summary, one row per configuration (docs/results-format.md)\n"
-          "      --drop-outliers    leave flagged outliers out of the statistics and fits (default: flag only)\n"
-          "      --cores C          cores per host for the oversubscription mark (default: from the rows)\n"
-          "  -h, --help             this text\n"
-          "\n"
-          "weak-scaling sizes (used by scripts/study.sh):\n"
-          "      --weak-size N      print the n that gives P workers P times the work of [A, N) for kernel K\n"
-          "                         and method M (default sieve), rounded to 3 significant digits. Work rule:\n"
-          "                         count n ln ln n; product n (log2 n)^2; trial n^1.5/ln n; naive n^2/ln n;\n"
-          "                         spin n\n"
-          "\n"
-          "exit status: 0 success, 2 bad usage or input (one line: primes: analyze: FILE:LINE: what is wrong)\n",
-          out);
-}
 
 static int usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *format, ...)
 {
+    char message[1100];
     va_list ap;
     va_start(ap, format);
-    fputs("primes: analyze: ", stderr);
-    vfprintf(stderr, format, ap);
-    fputc('\n', stderr);
+    vsnprintf(message, sizeof message, format, ap);
     va_end(ap);
+    options_report("analyze: ", message);
     return EXIT_USAGE;
 }
 
@@ -84,55 +52,85 @@ typedef struct analyze_args {
     const char *csv_path;
     bool help;
     const char *weak_size, *kernel, *method, *from, *workers;
+    const char **files;      /* the operands, in order */
+    int n_files;
 } analyze_args;
 
-enum { OPT_STRONG = 256, OPT_WEAK, OPT_CSV, OPT_DROP, OPT_CORES, OPT_WEAK_SIZE, OPT_KERNEL, OPT_METHOD, OPT_FROM,
-       OPT_WORKERS };
+static int on_file(void *target, const char *arg, int index, char *error, size_t size)
+{
+    (void)index;
+    (void)error;
+    (void)size;
+    analyze_args *a = target;
+    a->files[a->n_files++] = arg;
+    return 0;
+}
+
+static int on_scaling(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    (void)value;
+    (void)error;
+    (void)size;
+    ((analyze_args *)target)->analysis.scaling = (scaling_kind)o->lo; /* the last one given wins */
+    return 0;
+}
+
+static int on_cores(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    (void)o;
+    uint64_t cores;
+    char why[96];
+    if (numparse_u64(value, &cores, why, sizeof why) != 0)
+        return snprintf(error, size, "--cores: '%s' %s (allowed: a whole number 0 .. 2^64-1 such as 1e9, 10^12, 2^40)",
+                        value, why),
+               2;
+    if (cores < 1 || cores > INT_MAX)
+        return snprintf(error, size, "--cores: '%s' is outside 1 .. 2^31-1", value), 2;
+    ((analyze_args *)target)->analysis.cores = (int)cores;
+    return 0;
+}
+
+#define AT(field) offsetof(analyze_args, field)
+
+static const option_def analyze_options[] = {
+    {"strong", 0, NULL, "strong scaling: one n per series (the default)", on_scaling, 0, SCALING_STRONG, 0,
+     "options:"},
+    {"weak", 0, NULL, "weak scaling: n grows with the workers; a series spans every n", on_scaling, 0, SCALING_WEAK,
+     0, NULL},
+    {"csv", 0, "OUT", "also write the summary, one row per configuration (docs/results-format.md)",
+     option_set_text, AT(csv_path), 0, 0, NULL},
+    {"drop-outliers", 0, NULL, "leave flagged outliers out of the statistics and fits (default: flag only)",
+     option_set_flag, AT(analysis.drop_outliers), 0, 0, NULL},
+    {"cores", 0, "C", "cores per host for the oversubscription mark (default: from the rows)", on_cores, 0, 0, 0,
+     NULL},
+    {"help", 'h', NULL, "this text", option_set_flag, AT(help), 0, 0, NULL},
+    {"weak-size", 0, "N", "print the n that gives P workers P times the work of [A, N) for kernel K\n"
+                          "and method M (default sieve), rounded to 3 significant digits. Work rule:\n"
+                          "count n ln ln n; product n (log2 n)^2; trial n^1.5/ln n; naive n^2/ln n;\n"
+                          "spin n",
+     option_set_text, AT(weak_size), 0, 0, "weak-scaling sizes (used by scripts/study.sh):"},
+    {"kernel", 0, "K", "with --weak-size: the kernel", option_set_text, AT(kernel), 0, 0, NULL},
+    {"method", 0, "M", "with --weak-size: the method", option_set_text, AT(method), 0, 0, NULL},
+    {"from", 0, "A", "with --weak-size: the lower bound", option_set_text, AT(from), 0, 0, NULL},
+    {"workers", 0, "P", "with --weak-size: the workers", option_set_text, AT(workers), 0, 0, NULL},
+};
+
+static const command_def analyze_command = {
+    .help_name = "primes analyze",
+    .unknown_format = "unknown option '%s' (see primes analyze --help)",
+    .options = analyze_options,
+    .count = sizeof analyze_options / sizeof analyze_options[0],
+    .operand = on_file,
+};
 
 static int parse_args(int argc, char **argv, analyze_args *args)
 {
-    static const struct option long_options[] = {
-        {"strong", no_argument, NULL, OPT_STRONG},
-        {"weak", no_argument, NULL, OPT_WEAK},
-        {"csv", required_argument, NULL, OPT_CSV},
-        {"drop-outliers", no_argument, NULL, OPT_DROP},
-        {"cores", required_argument, NULL, OPT_CORES},
-        {"weak-size", required_argument, NULL, OPT_WEAK_SIZE},
-        {"kernel", required_argument, NULL, OPT_KERNEL},
-        {"method", required_argument, NULL, OPT_METHOD},
-        {"from", required_argument, NULL, OPT_FROM},
-        {"workers", required_argument, NULL, OPT_WORKERS},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     *args = (analyze_args){0};
-    opterr = 0;
-    optind = 1;
-    int c;
-    uint64_t cores;
-    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-        switch (c) {
-        case OPT_STRONG: args->analysis.scaling = SCALING_STRONG; break;
-        case OPT_WEAK: args->analysis.scaling = SCALING_WEAK; break;
-        case OPT_CSV: args->csv_path = optarg; break;
-        case OPT_DROP: args->analysis.drop_outliers = true; break;
-        case OPT_CORES:
-            if (parse_u64("--cores", optarg, &cores) != 0)
-                return -1;
-            if (cores < 1 || cores > INT_MAX)
-                return usage_error("--cores: '%s' is outside 1 .. 2^31-1", optarg), -1;
-            args->analysis.cores = (int)cores;
-            break;
-        case OPT_WEAK_SIZE: args->weak_size = optarg; break;
-        case OPT_KERNEL: args->kernel = optarg; break;
-        case OPT_METHOD: args->method = optarg; break;
-        case OPT_FROM: args->from = optarg; break;
-        case OPT_WORKERS: args->workers = optarg; break;
-        case 'h': args->help = true; break;
-        case ':': return usage_error("%s needs a value (see primes analyze --help)", argv[optind - 1]), -1;
-        default:
-            return usage_error("unknown option '%s' (see primes analyze --help)", argv[optind - 1]), -1;
-        }
+    args->files = xcalloc((size_t)(argc > 0 ? argc : 1), sizeof *args->files, "file list");
+    char error[512];
+    if (options_parse(&analyze_command, argc, argv, args, error, sizeof error) != 0) {
+        usage_error("%s", error);
+        return -1;
     }
     return 0;
 }
@@ -157,47 +155,75 @@ static int print_weak_size(const analyze_args *args)
     return 0;
 }
 
-int analyze_main(int argc, char **argv)
+static void print_help(FILE *out)
 {
-    analyze_args args;
-    if (parse_args(argc, argv, &args) != 0)
-        return EXIT_USAGE;
-    if (args.help) {
-        print_help(stdout);
-        return 0;
-    }
-    if (args.weak_size)
-        return print_weak_size(&args);
-    if (args.kernel || args.workers || args.from)
-        return usage_error("--kernel, --workers and --from go with --weak-size");
-    if (optind >= argc)
-        return usage_error("no input files (usage: primes analyze [OPTIONS] FILE..., see --help)");
-    gsl_set_error_handler_off();
+    fputs("usage: primes analyze [OPTIONS] FILE...\n"
+          "       primes analyze --weak-size N --kernel K [--method M] [--from A] --workers P\n"
+          "\n"
+          "Reads the runs CSV files that `primes --csv` writes (one row per timed repetition) and prints, per\n"
+          "series (kernel, method, range, schedule, CPU) and configuration (model at ranks x threads):\n"
+          "  count, min, median, mean, standard deviation and the 95% interval of the mean (Student t) of\n"
+          "  wall_s; outliers (Tukey: beyond 1.5 interquartile ranges, taken as at least 5% of the median),\n"
+          "  listed with FILE:LINE; speedup against the same model at 1 worker and against the serial model,\n"
+          "  with 95% intervals; efficiency; the Karp-Flatt serial fraction per point; and per model Amdahl's\n"
+          "  serial fraction f fitted by weighted least squares over every run, with its 95% interval.\n"
+          "  Weak scaling (--weak): scaled speedup, weak efficiency, Gustafson's alpha per point and fitted.\n"
+          "  Points with more workers than cores are marked * and left out of the fits.\n"
+          "  See docs/scaling-guide.md.\n",
+          out);
+    options_print_help(out, &analyze_command);
+    fputs("\nexit status: 0 success, 2 bad usage or input (one line: primes: analyze: FILE:LINE: what is wrong)\n",
+          out);
+}
 
+/* The analysis of the files args names (at least one). */
+static int analyze_files(const analyze_args *args)
+{
+    gsl_set_error_handler_off();
     run_set set = {0};
     char err[1024];
-    for (int i = optind; i < argc; i++)
-        if (runs_load(&set, argv[i], err, sizeof err) != 0) {
+    for (int i = 0; i < args->n_files; i++)
+        if (runs_load(&set, args->files[i], err, sizeof err) != 0) {
             runs_free(&set);
             return usage_error("%s", err);
         }
     if (set.count == 0) {
         runs_free(&set);
-        return usage_error("no run rows in %s%s", argv[optind], argc - optind > 1 ? " and the other files" : "");
+        return usage_error("no run rows in %s%s", args->files[0], args->n_files > 1 ? " and the other files" : "");
     }
     analysis a;
     int status = 0;
-    if (analysis_run(&set, &args.analysis, &a, err, sizeof err) != 0) {
+    if (analysis_run(&set, &args->analysis, &a, err, sizeof err) != 0) {
         status = usage_error("%s", err);
     } else {
         /* The summary first: a table cut short by a pager or `head` must not cost the file. */
-        int csv_failed = args.csv_path && analysis_write_csv(args.csv_path, &a) != 0;
+        int csv_failed = args->csv_path && analysis_write_csv(args->csv_path, &a) != 0;
         int saved = errno;
-        analysis_print_table(stdout, &a, &args.analysis);
+        analysis_print_table(stdout, &a, &args->analysis);
         if (csv_failed)
-            status = usage_error("--csv: cannot write '%s': %s", args.csv_path, strerror(saved));
+            status = usage_error("--csv: cannot write '%s': %s", args->csv_path, strerror(saved));
     }
     analysis_free(&a);
     runs_free(&set);
+    return status;
+}
+
+int analyze_main(int argc, char **argv)
+{
+    analyze_args args;
+    int status = 0;
+    if (parse_args(argc, argv, &args) != 0)
+        status = EXIT_USAGE;
+    else if (args.help)
+        print_help(stdout);
+    else if (args.weak_size)
+        status = print_weak_size(&args);
+    else if (args.kernel || args.workers || args.from)
+        status = usage_error("--kernel, --workers and --from go with --weak-size");
+    else if (args.n_files == 0)
+        status = usage_error("no input files (usage: primes analyze [OPTIONS] FILE..., see --help)");
+    else
+        status = analyze_files(&args);
+    free(args.files);
     return status;
 }

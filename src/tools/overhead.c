@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 
 #include "mpi_env.h"
 #include "numparse.h"
+#include "options.h"
 #include "provenance.h"
 #include "report.h"
 #include "analyze/stats.h"
@@ -49,7 +51,7 @@ typedef struct row {
 typedef struct settings {
     int threads;           /* OpenMP team size */
     unsigned repeat;       /* samples of every row; 0: each row's default */
-    bool quick, launcher, json, probe, rows;
+    bool quick, launcher, json, probe, rows, help;
     const char *csv_path, *mpirun;
 } settings;
 
@@ -465,6 +467,64 @@ static int append_csv(const char *path, const table *t, const provenance *p, con
 
 /* ---- the command line ---- */
 
+static int on_threads(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    unsigned t = 0;
+    int status = option_set_unsigned(&t, o, value, error, size);
+    ((settings *)target)->threads = (int)t;
+    return status;
+}
+
+static int on_no_launcher(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    (void)o;
+    (void)value;
+    (void)error;
+    (void)size;
+    ((settings *)target)->launcher = false;
+    return 0;
+}
+
+static int on_nonempty(void *target, const option_def *o, const char *value, char *error, size_t size)
+{
+    char label[40];
+    if (!*value)
+        return snprintf(error, size, "'%s' needs a value (see primes overhead --help)",
+                        options_label(o, label, sizeof label)),
+               2;
+    return option_set_text(target, o, value, error, size);
+}
+
+#define AT(field) offsetof(settings, field)
+
+static const option_def overhead_options[] = {
+    {"threads", 't', "T", "OpenMP team size (default: OMP_NUM_THREADS, else the cores allowed)", on_threads, 0, 1,
+     OPTIONS_MAX_THREADS, "options:"},
+    {"repeat", 'r', "R", "samples of every row (default: 2000 threads, 300 forks, 100 execs, 5000\n"
+                         "OpenMP, 2000 MPI, 7 launcher starts; barriers and allreduces are timed\n"
+                         "100 at a time per sample)",
+     option_set_unsigned, AT(repeat), 1, OPTIONS_MAX_REPEAT, NULL},
+    {"quick", 0, NULL, "a tenth of the default samples (at least 2)", option_set_flag, AT(quick), 0, 0, NULL},
+    {"no-launcher", 0, NULL, "leave out every row that runs mpirun (MPI and launcher rows)", on_no_launcher, 0, 0, 0,
+     NULL},
+    {"mpirun", 0, "PATH", "the launcher (default: mpirun)", on_nonempty, AT(mpirun), 0, 0, NULL},
+    {"json", 0, NULL, "one JSON object per row (JSON Lines) instead of the table", option_set_flag, AT(json), 0, 0,
+     NULL},
+    {"csv", 0, "FILE", "also append one CSV row per measurement (header written once)", on_nonempty, AT(csv_path),
+     0, 0, NULL},
+    {"probe", 0, NULL, "start MPI when under a launcher, then end (what the launcher rows time)", option_set_flag,
+     AT(probe), 0, 0, NULL},
+    {"rows", 0, NULL, NULL, option_set_flag, AT(rows), 0, 0, NULL}, /* internal: the child's raw rows */
+    {"help", 'h', NULL, "this text", option_set_flag, AT(help), 0, 0, NULL},
+};
+
+static const command_def overhead_command = {
+    .help_name = "primes overhead",
+    .unknown_format = "'%s' is not an option (allowed: see primes overhead --help)",
+    .options = overhead_options,
+    .count = sizeof overhead_options / sizeof overhead_options[0],
+};
+
 static void usage(FILE *out)
 {
     fputs("usage: primes overhead [OPTIONS]\n"
@@ -473,93 +533,38 @@ static void usage(FILE *out)
           "many samples: thread create+join, fork+waitpid, fork+exec+waitpid, an empty OpenMP parallel region,\n"
           "an OpenMP barrier, an MPI barrier and a one-word allreduce (2 ranks, by a child mpirun), and the\n"
           "launcher's start-up (mpirun -np 1 and 2, of /bin/true and of primes overhead --probe, timed from\n"
-          "outside). Under mpirun/srun with 2+ ranks it measures the MPI rows only.\n"
-          "\n"
-          "options:\n"
-          "  -t, --threads T     OpenMP team size (default: OMP_NUM_THREADS, else the cores allowed)\n"
-          "  -r, --repeat R      samples of every row (default: 2000 threads, 300 forks, 100 execs, 5000\n"
-          "                      OpenMP, 2000 MPI, 7 launcher starts; barriers and allreduces are timed\n"
-          "                      100 at a time per sample)\n"
-          "      --quick         a tenth of the default samples (at least 2)\n"
-          "      --no-launcher   leave out every row that runs mpirun (MPI and launcher rows)\n"
-          "      --mpirun PATH   the launcher (default: mpirun)\n"
-          "      --json          one JSON object per row (JSON Lines) instead of the table\n"
-          "      --csv FILE      also append one CSV row per measurement (header written once)\n"
-          "      --probe         start MPI when under a launcher, then end (what the launcher rows time)\n"
-          "  -h, --help          this text\n"
-          "\n"
-          "exit status: 0 measured, 2 bad usage, 3 a measurement failed (the row says why)\n",
+          "outside). Under mpirun/srun with 2+ ranks it measures the MPI rows only.\n",
           out);
+    options_print_help(out, &overhead_command);
+    fputs("\nexit status: 0 measured, 2 bad usage, 3 a measurement failed (the row says why)\n", out);
 }
 
 /* One line of bad usage on stderr, from launcher rank 0 only (every rank parses the same arguments). */
-static void usage_line(const char *format, ...) __attribute__((format(printf, 1, 2)));
-static void usage_line(const char *format, ...)
+static void usage_line(const char *message)
 {
-    if (mpi_env_launcher_rank() != 0)
-        return;
-    va_list ap;
-    va_start(ap, format);
-    fputs("primes: overhead: ", stderr);
-    vfprintf(stderr, format, ap);
-    va_end(ap);
+    if (mpi_env_launcher_rank() == 0)
+        options_report("overhead: ", message);
 }
 
 static int parse(int argc, char **argv, settings *s, int *done)
 {
     *done = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);
-            *done = 1;
-            return 0;
-        } else if (strcmp(a, "--quick") == 0) {
-            s->quick = true;
-        } else if (strcmp(a, "--no-launcher") == 0) {
-            s->launcher = false;
-        } else if (strcmp(a, "--json") == 0) {
-            s->json = true;
-        } else if (strcmp(a, "--probe") == 0) {
-            s->probe = true;
-        } else if (strcmp(a, "--rows") == 0) {
-            s->rows = true;
-        } else if (strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "-r") == 0 ||
-                   strcmp(a, "--repeat") == 0) {
-            uint64_t v;
-            char why[96];
-            bool threads = a[1] == 't' || a[2] == 't';
-            if (!value || numparse_u64(value, &v, why, sizeof why) != 0 || v < 1 || v > (threads ? 4096 : 1000000)) {
-                usage_line("%s: '%s' is not allowed (allowed: a whole number 1 .. %d)\n", a,
-                        value ? value : "", threads ? 4096 : 1000000);
-                return EXIT_USAGE;
-            }
-            if (threads)
-                s->threads = (int)v;
-            else
-                s->repeat = (unsigned)v;
-            i++;
-        } else if (strcmp(a, "--csv") == 0 || strcmp(a, "--mpirun") == 0) {
-            if (!value || !*value) {
-                usage_line("'%s' needs a value (see primes overhead --help)\n", a);
-                return EXIT_USAGE;
-            }
-            if (a[2] == 'c')
-                s->csv_path = value;
-            else
-                s->mpirun = value;
-            i++;
-        } else {
-            usage_line("'%s' is not an option (allowed: see primes overhead --help)\n", a);
-            return EXIT_USAGE;
-        }
+    char error[512];
+    if (options_parse(&overhead_command, argc, argv, s, error, sizeof error) != 0) {
+        usage_line(error);
+        return EXIT_USAGE;
+    }
+    if (s->help) {
+        usage(stdout);
+        *done = 1;
+        return 0;
     }
     if (s->csv_path) {
         int fd = open(s->csv_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0) {
-            usage_line("--csv: cannot write '%s': %s (allowed: a writable file)\n",
-                    s->csv_path, strerror(errno));
+            snprintf(error, sizeof error, "--csv: cannot write '%s': %s (allowed: a writable file)", s->csv_path,
+                     strerror(errno));
+            usage_line(error);
             return EXIT_USAGE;
         }
         close(fd);
