@@ -79,14 +79,13 @@ static int parse_schedule(const char *text, options *opt, char *error, size_t si
 
 static int parse_method(const char *text, options *opt, char *error, size_t size)
 {
-    if (strcmp(text, "sieve") == 0)
-        opt->method = METHOD_SIEVE;
-    else if (strcmp(text, "trial") == 0)
-        opt->method = METHOD_TRIAL;
-    else if (strcmp(text, "naive") == 0)
-        opt->method = METHOD_NAIVE;
-    else
-        return reject(error, size, "--method: '%s' is not a method (allowed: sieve, trial, naive)", text);
+    if (!method_find(text, &opt->method)) {
+        char names[64] = "";
+        for (int m = 0; m < METHOD_COUNT; m++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", m ? ", " : "",
+                     method_name((method_kind)m));
+        return reject(error, size, "--method: '%s' is not a method (allowed: %s)", text, names);
+    }
     return 0;
 }
 
@@ -332,15 +331,6 @@ static const command_def cli_command = {
 };
 
 
-static uint64_t default_n(const kernel *k)
-{
-    if (strcmp(k->name, "product") == 0)
-        return 1000000;
-    if (strcmp(k->name, "spin") == 0)
-        return 387420489; /* 9^9, the tutorials' count */
-    return 1000000000;
-}
-
 /* Checks that need every option at once. */
 /* Whether the space-separated list holds the word. */
 static bool list_has(const char *list, const char *word)
@@ -356,23 +346,50 @@ static bool list_has(const char *list, const char *word)
     return false;
 }
 
+static bool has_methods(const kernel *k)
+{
+    return k->takes_method;
+}
+
+static bool has_tasks(const kernel *k)
+{
+    return k->tasks != NULL;
+}
+
+static bool has_output(const kernel *k)
+{
+    return k->writes_output;
+}
+
+/* "count, product": the kernels of which the fact holds, for the messages' "allowed with". */
+static const char *kernels_where(bool (*fact)(const kernel *), char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (const kernel *const *k = kernel_list(); *k; k++)
+        if (fact(*k))
+            snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", buf[0] ? ", " : "", (*k)->name);
+    return buf;
+}
+
 static int validate(options *opt, bool n_given, bool from_given, bool method_given, char *error, size_t size)
 {
     const kernel *k = opt->kernel;
-    if (k->task_count) {
+    char which[256];
+    if (k->tasks) {
         if (n_given || from_given)
             return reject(error, size, "-n/--from: kernel '%s' runs a list of tasks, not a range (allowed: "
                                        "--workload NAME and --scale S)",
                           k->name);
         if (!opt->workload)
-            opt->workload = "products";
-        if (!list_has(k->workloads, opt->workload))
+            opt->workload = k->tasks->default_workload;
+        if (!list_has(k->tasks->workloads, opt->workload))
             return reject(error, size, "--workload: '%s' is not a workload (allowed: %s)", opt->workload,
-                          k->workloads);
+                          k->tasks->workloads);
     } else if (opt->workload || opt->scale) {
-        return reject(error, size, "--workload/--scale: kernel '%s' has no tasks (allowed with: tasks)", k->name);
+        return reject(error, size, "--workload/--scale: kernel '%s' has no tasks (allowed with: %s)", k->name,
+                      kernels_where(has_tasks, which, sizeof which));
     }
-    if (opt->items_for && k->task_count)
+    if (opt->items_for && k->tasks)
         return reject(error, size, "--items-for: kernel '%s' runs one task per item (allowed with the range "
                                    "kernels)",
                       k->name);
@@ -383,53 +400,47 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
     if (!opt->scale)
         opt->scale = 1;
     if (!n_given)
-        opt->n = default_n(opt->kernel);
+        opt->n = k->default_n;
     if (from_given && opt->from >= opt->n)
         return reject(error, size, "--from: %" PRIu64 " is not below -n %" PRIu64 " (allowed: --from < -n)",
                       opt->from, opt->n);
-    if (method_given && !opt->kernel->takes_method)
-        return reject(error, size, "--method: kernel '%s' has no methods (allowed with: count, product)",
-                      opt->kernel->name);
+    if (method_given && !k->takes_method)
+        return reject(error, size, "--method: kernel '%s' has no methods (allowed with: %s)", k->name,
+                      kernels_where(has_methods, which, sizeof which));
     uint64_t width = opt->n > opt->from ? opt->n - opt->from : 0;
-    if (opt->kernel->max_width && width > opt->kernel->max_width)
+    if (k->max_width && width > k->max_width)
         return reject(error, size,
                       "-n: the range [%" PRIu64 ", %" PRIu64 ") is too wide for %s (allowed: n - from <= %" PRIu64
                       ", the result would not fit in memory)",
-                      opt->from, opt->n, opt->kernel->name, opt->kernel->max_width);
-    if (opt->output_path && !opt->kernel->writes_output)
-        return reject(error, size, "--output: kernel '%s' writes no output file (allowed with: product)",
-                      opt->kernel->name);
+                      opt->from, opt->n, k->name, k->max_width);
+    if (opt->output_path && !k->writes_output)
+        return reject(error, size, "--output: kernel '%s' writes no output file (allowed with: %s)", k->name,
+                      kernels_where(has_output, which, sizeof which));
     if (opt->hex && !opt->output_path)
         return reject(error, size, "--hex: needs -o FILE (allowed: --hex together with -o FILE, for a hexadecimal output file)");
-    if (opt->verify && strcmp(opt->kernel->name, "count") == 0 && !verify_count_supported(opt->from, opt->n))
-        return reject(error, size,
-                      "--verify: the exact check of [%" PRIu64 ", %" PRIu64 ") is out of reach (allowed: n <= %" PRIu64
-                      ", or a range at most %u wide)",
-                      opt->from, opt->n, (uint64_t)PI_EXACT_MAX + 1, (unsigned)VERIFY_PRIME_BY_PRIME_WIDTH);
+    if (k->check) {
+        job planned = {.kernel = k, .method = opt->method, .from = opt->from, .n = opt->n,
+                       .verify_exact = opt->verify};
+        int refused = k->check(&planned, error, size);
+        if (refused)
+            return refused;
+    }
     int status = check_distinct_outputs(opt, error, size);
     if (status == 0 && opt->csv_path)
         status = check_csv_kind(opt->csv_path, error, size);
     if (status)
         return status;
-    if (opt->model && strcmp(opt->model->name, "serial") == 0 && opt->threads > 1)
-        return reject(error, size, "--threads: %d does not apply to --model serial (allowed: 1)", opt->threads);
-    if (opt->model && strcmp(opt->model->name, "mpi") == 0 && opt->threads > 1)
-        return reject(error, size,
-                      "--threads: %d does not apply to --model mpi, one worker per rank (allowed: 1; threads in "
-                      "each rank: --model hybrid)",
-                      opt->threads);
-    if (opt->model && strcmp(opt->model->name, "events") == 0 && opt->threads > 1 &&
-        opt->schedule != SCHEDULE_BATCH)
-        return reject(error, size,
-                      "--threads: %d does not apply to --model events, one thread (allowed: 1, or with --schedule "
-                      "batch the round size)",
-                      opt->threads);
+    const model *m = opt->model;
+    if (m && m->one_thread && opt->threads > 1 && !(m->threads_as_rounds && opt->schedule == SCHEDULE_BATCH))
+        return reject(error, size, "--threads: %d does not apply to --model %s%s", opt->threads, m->name,
+                      m->threads_rule);
     return 0;
 }
 
 int cli_parse(int argc, char **argv, options *opt, char *error, size_t size)
 {
-    cli_state st = {.opt = {.command = COMMAND_RUN, .kernel = kernel_find("count"), .method = METHOD_SIEVE,
+    /* the registry's first kernel is the default */
+    cli_state st = {.opt = {.command = COMMAND_RUN, .kernel = kernel_list()[0], .method = METHOD_SIEVE,
                             .schedule = SCHEDULE_DYNAMIC, .repeat = 1}};
     int status = options_parse(&cli_command, argc, argv, &st, error, size);
     *opt = st.opt;
@@ -457,21 +468,46 @@ void cli_print_help(FILE *out)
 
 void cli_print_list(FILE *out)
 {
+    /* facts in brackets, for the scripts (primes --list is their one source; scripts/lib.sh reads them):
+     * a kernel's methods and default n; a model's mpi (needs MPI and a launcher for 2+ ranks), one thread
+     * (one per process whatever -t says), rounds (-t is then the round size of --schedule batch) and
+     * simulable (SimGrid's SMPI can run it faithfully) */
     fputs("kernels:\n", out);
-    for (const kernel *const *k = kernel_list(); *k; k++)
-        fprintf(out, "  %-9s %s%s\n", (*k)->name, (*k)->summary, (*k)->takes_method ? " [sieve trial naive]" : "");
+    for (const kernel *const *k = kernel_list(); *k; k++) {
+        fprintf(out, "  %-9s %s", (*k)->name, (*k)->summary);
+        if ((*k)->takes_method) {
+            fputs(" [", out);
+            for (int m = 0; m < METHOD_COUNT; m++)
+                fprintf(out, "%s%s", m ? " " : "", method_name((method_kind)m));
+            fputc(']', out);
+        }
+        if (!(*k)->tasks)
+            fprintf(out, " [n %" PRIu64 "]", (*k)->default_n);
+        fputc('\n', out);
+    }
     fputs("methods:\n  sieve     segmented Sieve of Eratosthenes, mod-30 wheel, pre-sieved\n"
           "  trial     trial division by odd numbers up to sqrt(i)\n"
           "  naive     the tutorials' division by every j from 2 up to i/2\n",
           out);
     fputs("models:\n", out);
-    for (const model *const *m = model_list(); *m; m++)
-        fprintf(out, "  %-9s %s\n", (*m)->name, (*m)->summary);
+    for (const model *const *m = model_list(); *m; m++) {
+        char facts[64] = "";
+        if ((*m)->uses_mpi)
+            strcat(facts, ", mpi");
+        if ((*m)->one_thread)
+            strcat(facts, ", one thread");
+        if ((*m)->threads_as_rounds)
+            strcat(facts, ", rounds");
+        if (!(*m)->unsimulated)
+            strcat(facts, ", simulable");
+        fprintf(out, "  %-9s %s%s%s%s\n", (*m)->name, (*m)->summary, facts[0] ? " [" : "", facts[0] ? facts + 2 : "",
+                facts[0] ? "]" : "");
+    }
     fputs("schedules:\n  static    contiguous blocks of items\n  cyclic    item i to worker i mod W\n"
           "  dynamic   next free item to the next free worker\n  guided    dynamic, in shrinking batches\n"
           "  batch     rounds of W items, each round waiting for all of its items\n",
           out);
     for (const kernel *const *k = kernel_list(); *k; k++)
-        if ((*k)->workloads)
-            fprintf(out, "workloads of %s:\n  %s\n", (*k)->name, (*k)->workloads);
+        if ((*k)->tasks)
+            fprintf(out, "workloads of %s:\n  %s\n", (*k)->name, (*k)->tasks->workloads);
 }

@@ -1,6 +1,8 @@
 /* job.c: cutting a job's range into work items, and the names of schedules and methods. */
 #include "job.h"
 
+#include <string.h>
+
 void job_set_chunk(job *j, uint64_t chunk)
 {
     j->chunk = chunk;
@@ -40,6 +42,17 @@ const char *method_name(method_kind method)
     case METHOD_SIEVE: return "sieve";
     case METHOD_TRIAL: return "trial";
     case METHOD_NAIVE: return "naive";
+    case METHOD_COUNT: break;
     }
     return "?";
+}
+
+bool method_find(const char *name, method_kind *out)
+{
+    for (int m = 0; m < METHOD_COUNT; m++)
+        if (strcmp(name, method_name((method_kind)m)) == 0) {
+            *out = (method_kind)m;
+            return true;
+        }
+    return false;
 }

@@ -17,7 +17,7 @@ typedef enum {
                         * (the tutorials' start-W-then-join-W workaround, idle gaps included) */
 } schedule_kind;
 
-typedef enum { METHOD_SIEVE, METHOD_TRIAL, METHOD_NAIVE } method_kind;
+typedef enum { METHOD_SIEVE, METHOD_TRIAL, METHOD_NAIVE, METHOD_COUNT } method_kind;
 
 /* One unit of work: the numbers [lo, hi) of the job's range (for task-list kernels: task `index`). */
 typedef struct work_item {
@@ -48,5 +48,7 @@ void job_item(const job *j, uint64_t index, work_item *item);
 
 const char *schedule_name(schedule_kind kind);
 const char *method_name(method_kind method);
+/* The method of that name: true with it in *out, false when there is none. */
+bool method_find(const char *name, method_kind *out);
 
 #endif

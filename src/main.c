@@ -46,16 +46,23 @@ static int resolve_threads(const options *opt, bool *explicit_request)
     return cores > 0 ? cores : 1;
 }
 
-/* The model when none was named: mpi (hybrid with threads) under a launcher with several ranks, omp when a
- * thread count above one was asked for, else serial. */
+/* The model when none was named, by the models' own default_for: under a launcher with several ranks
+ * mpi (hybrid with threads), omp when a thread count above one was asked for, else serial; the one for
+ * a single process alone when the build has no model for the situation. */
 static const model *default_model(int launcher_size, int threads, bool threads_requested)
 {
-    const model *m = NULL;
-    if (launcher_size > 1)
-        m = model_find(threads > 1 && threads_requested ? "hybrid" : "mpi");
-    else if (threads > 1 && threads_requested)
-        m = model_find("omp");
-    return m ? m : model_find("serial");
+    bool threaded = threads > 1 && threads_requested;
+    model_default wanted = launcher_size > 1 ? (threaded ? MODEL_DEFAULT_RANKS_THREADS : MODEL_DEFAULT_RANKS)
+                           : threaded        ? MODEL_DEFAULT_THREADS
+                                             : MODEL_DEFAULT_ALONE;
+    const model *alone = NULL;
+    for (const model *const *m = model_list(); *m; m++) {
+        if ((*m)->default_for == wanted)
+            return *m;
+        if ((*m)->default_for == MODEL_DEFAULT_ALONE)
+            alone = *m;
+    }
+    return alone;
 }
 
 static uint64_t peak_rss_kib(void)
@@ -157,10 +164,10 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         .workload = opt->workload,
         .scale = opt->scale,
     };
-    if (opt->kernel->task_count) {
+    if (opt->kernel->tasks) {
         /* a list of tasks runs as the range [0, tasks), one task per item */
         j.from = 0;
-        j.n = opt->kernel->task_count(&j);
+        j.n = opt->kernel->tasks->count(&j);
         job_set_chunk(&j, 1);
     } else {
         j.plan_workers = opt->items_for ? opt->items_for : (uint64_t)mpi_env_size() * (uint64_t)threads;
@@ -244,7 +251,7 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
                 }
             }
         }
-        opt->kernel->release(partial);
+        kernel_release(&j, partial);
         free(stats.items);
         free(stats.hosts);
     }
@@ -336,7 +343,7 @@ static int primes_main(int argc, char **argv)
                     m->name, launcher_size);
         return EXIT_USAGE;
     }
-    if (strcmp(m->name, "serial") == 0 || strcmp(m->name, "mpi") == 0)
+    if (m->one_thread && !m->threads_as_rounds)
         threads = 1;
     if (m->uses_mpi) {
         mpi_env_start(&argc, &argv);
@@ -344,13 +351,13 @@ static int primes_main(int argc, char **argv)
     }
     int rank = mpi_env_rank();
     placement where = {.single_core_rank = -1};
-    /* the events model runs one thread whatever -t says (-t is its batch round size there); a simulated
-     * run has no real placement to judge (its ranks are actors of one process) */
+    /* a one-thread model runs one thread whatever -t says (events: -t is its batch round size); a
+     * simulated run has no real placement to judge (its ranks are actors of one process) */
     if (!mpi_env_simulated())
-        placement_assess(strcmp(m->name, "events") == 0 ? 1 : threads, &where);
+        placement_assess(m->one_thread ? 1 : threads, &where);
     if (rank == 0) {
         placement_warn(&where, threads);
-        if (strcmp(m->name, "hybrid") == 0 && strcmp(mpi_env_thread_level(), "single") == 0)
+        if (m->shares_rank && strcmp(mpi_env_thread_level(), "single") == 0)
             fprintf(stderr, "primes: warning: the MPI library provides only MPI_THREAD_SINGLE; the hybrid model "
                             "needs MPI_THREAD_FUNNELED (its threads make no MPI calls, but the standard asks)\n");
     }

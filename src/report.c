@@ -116,7 +116,7 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     add(f, &n, STR("slurm_job_id", p->slurm_job_id));
     add(f, &n, STR("slurm_nodelist", p->slurm_nodelist));
     field workload = STR("workload", j->workload ? j->workload : ""), scale = REAL("scale", j->scale);
-    if (!j->kernel->task_count)
+    if (!j->kernel->tasks)
         workload.kind = scale.kind = FIELD_NULL;
     add(f, &n, workload);
     add(f, &n, scale);
@@ -397,7 +397,7 @@ void report_human(FILE *out, const run_record *rec)
     human_seconds(bmax, sizeof bmax, rec->busy_max_s);
     human_seconds(settle, sizeof settle, rec->settle_s);
     human_seconds(merge, sizeof merge, rec->merge_s);
-    if (j->kernel->task_count)
+    if (j->kernel->tasks)
         fprintf(out, "primes %s --workload %s: %" PRIu64 " tasks, scale %g", j->kernel->name, j->workload, j->n,
                 j->scale);
     else
@@ -407,17 +407,13 @@ void report_human(FILE *out, const run_record *rec)
     if (rec->repeats > 1)
         fprintf(out, "  (repetition %u of %u)", rec->rep, rec->repeats);
     fputc('\n', out);
-    const char *primes_word = r->value == 1 ? "prime" : "primes";
+    const char *unit = r->value == 1 ? j->kernel->unit_one : j->kernel->unit;
     if (r->is_product)
         fprintf(out, "  result    %" PRIu64 " %s, %" PRIu64 " bits, %" PRIu64 " decimal digits\n"
                      "            low64 0x%016" PRIx64 ", mod 2^61-1 = %" PRIu64 "\n",
-                r->value, primes_word, r->bits, r->digits, r->low64, r->mod_m61);
-    else if (strcmp(j->kernel->name, "spin") == 0)
-        fprintf(out, "  result    %" PRIu64 " iterations\n", r->value);
-    else if (j->kernel->task_count)
-        fprintf(out, "  result    %" PRIu64 " tasks done\n", r->value);
+                r->value, unit, r->bits, r->digits, r->low64, r->mod_m61);
     else
-        fprintf(out, "  result    %" PRIu64 " %s\n", r->value, primes_word);
+        fprintf(out, "  result    %" PRIu64 " %s\n", r->value, unit);
     if (r->verify == VERIFY_NONE)
         fprintf(out, "  verified  no: %s\n", r->verify_detail);
     else if (r->is_product && r->verify == VERIFY_TABLE)
@@ -433,7 +429,7 @@ void report_human(FILE *out, const run_record *rec)
             rec->ranks == 1 ? "" : "s", rec->threads, per_rank, schedule_name(j->schedule), j->n_items,
             j->n_items == 1 ? "" : "s", j->chunk);
     fprintf(out, "  time      %s wall, %.3g %s/s, settle %s, merge and final step %s\n", wall,
-            numbers_per_second(rec), j->kernel->task_count ? "tasks" : "numbers", settle, merge);
+            numbers_per_second(rec), j->kernel->tasks ? "tasks" : "numbers", settle, merge);
     fprintf(out, "  workers   busy min %s, mean %s, max %s, imbalance %.1f%%%s\n", bmin, bmean, bmax,
             100 * rec->imbalance, rec->oversubscribed ? " (oversubscribed)" : "");
     const simulation_info *sim = &rec->prov->sim;

@@ -65,8 +65,8 @@ int analysis_run(run_set *set, const analysis_options *opt, analysis *out, char 
 
 void analysis_free(analysis *a);
 
-/* The position of a model in the suite's canonical order (serial, omp, pthreads, fork, events, mpi, hybrid, then
- * any other). */
-int model_rank(const char *model);
+/* The position of a model in the registry's order (serial, omp, pthreads, fork, events, mpi, hybrid), models
+ * this build lacks after them. */
+int model_rank(const char *name);
 
 #endif

@@ -1,32 +1,29 @@
 /* analyze/work.c: the weak-scaling work rule per kernel and method, and the n it gives P workers. */
 #include "analyze/work.h"
 
+#include "kernels/kernel.h"
+
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Below 16 the logarithms stop being meaningful growth factors: treat n as 16 there. */
-static double at_least_16(double n)
+/* The kernel of that name when it has a work rule. */
+static const kernel *rule_of(const char *name)
 {
-    return n > 16 ? n : 16;
+    const kernel *k = kernel_find(name);
+    return k && k->work ? k : NULL;
 }
 
-double work_of(const char *kernel, const char *method, double n)
+double work_of(const char *kernel_name, const char *method, double n)
 {
     if (n <= 0)
         return 0;
-    double m = at_least_16(n);
-    bool count = strcmp(kernel, "count") == 0, product = strcmp(kernel, "product") == 0;
-    if (!count && !product)
-        return n;
-    if (strcmp(method, "trial") == 0)
-        return n * sqrt(m) / log(m);
-    if (strcmp(method, "naive") == 0)
-        return n * m / log(m);
-    if (strcmp(method, "sieve") != 0)
-        return n;
-    return count ? n * log(log(m)) : n * log2(m) * log2(m);
+    const kernel *k = rule_of(kernel_name);
+    method_kind m = METHOD_SIEVE;
+    if (!k || (k->takes_method && !method_find(method, &m)))
+        return n; /* recorded by another version: work proportional to n */
+    return k->work(m, n);
 }
 
 double work_ratio(const char *kernel, const char *method, uint64_t from, uint64_t base_n, uint64_t n)
@@ -35,26 +32,43 @@ double work_ratio(const char *kernel, const char *method, uint64_t from, uint64_
     return (work_of(kernel, method, (double)n) - w0) / (work_of(kernel, method, (double)base_n) - w0);
 }
 
-int work_rule_method(const char *kernel, const char *method, const char **resolved, char *why, size_t why_size)
+/* "count, product, spin": the kernels with a work rule. */
+static void kernels_with_rule(char *buf, size_t size)
 {
-    if (strcmp(kernel, "spin") == 0) {
+    buf[0] = '\0';
+    for (const kernel *const *k = kernel_list(); *k; k++)
+        if ((*k)->work)
+            snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", buf[0] ? ", " : "", (*k)->name);
+}
+
+int work_rule_method(const char *kernel_name, const char *method, const char **resolved, char *why, size_t why_size)
+{
+    const kernel *k = rule_of(kernel_name);
+    char names[128];
+    if (!k) {
+        kernels_with_rule(names, sizeof names);
+        snprintf(why, why_size, "--kernel: '%s' has no work rule (allowed: %s)", kernel_name, names);
+        return -1;
+    }
+    if (!k->takes_method) {
         if (method && strcmp(method, "none") != 0) {
-            snprintf(why, why_size, "--method: '%s' does not apply to kernel spin (allowed: none)", method);
+            snprintf(why, why_size, "--method: '%s' does not apply to kernel %s (allowed: none)", method, k->name);
             return -1;
         }
         *resolved = "none";
         return 0;
     }
-    if (strcmp(kernel, "count") != 0 && strcmp(kernel, "product") != 0) {
-        snprintf(why, why_size, "--kernel: '%s' has no work rule (allowed: count, product, spin)", kernel);
+    method_kind m = METHOD_SIEVE; /* the default method */
+    if (method && !method_find(method, &m)) {
+        char methods[64] = "";
+        for (int i = 0; i < METHOD_COUNT; i++)
+            snprintf(methods + strlen(methods), sizeof methods - strlen(methods), "%s%s", i ? ", " : "",
+                     method_name((method_kind)i));
+        snprintf(why, why_size, "--method: '%s' is not a method of kernel %s (allowed: %s)", method, k->name,
+                 methods);
         return -1;
     }
-    *resolved = method ? method : "sieve";
-    if (strcmp(*resolved, "sieve") != 0 && strcmp(*resolved, "trial") != 0 && strcmp(*resolved, "naive") != 0) {
-        snprintf(why, why_size, "--method: '%s' is not a method of count and product (allowed: sieve, trial, naive)",
-                 *resolved);
-        return -1;
-    }
+    *resolved = method_name(m);
     return 0;
 }
 

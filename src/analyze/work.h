@@ -1,13 +1,8 @@
 /* analyze/work.h: the weak-scaling work rule: how much work a kernel does on [from, n), up to a constant
- * factor, and the n that gives P workers P times the work of one worker.
- *   count, sieve        n ln ln n            (Eratosthenes: each prime p crosses out n/p numbers)
- *   product, sieve      n (log2 n)^2         (the product has ~1.44 n bits; a product tree of FFT
- *                                             multiplications costs ~ N log N per level, log N levels)
- *   count or product, trial    n^1.5 / ln n  (each prime i is divided by every odd number up to sqrt i)
- *   count or product, naive    n^2 / ln n    (each prime i is divided by every number up to i/2)
- *   spin, and any kernel or method without a rule of its own:  n
- * Only the leading term counts: the rule keeps the per-worker work constant as n grows, and the analysis
- * divides by the work ratio it implies for the n actually run, so rounding n costs nothing. */
+ * factor (each kernel's `work` fact: kernels/work_rules.h and the kernels say which rule and why), and the n
+ * that gives P workers P times the work of one worker. Only the leading term counts: the rule keeps the
+ * per-worker work constant as n grows, and the analysis divides by the work ratio it implies for the n
+ * actually run, so rounding n costs nothing. */
 #ifndef PRIMES_ANALYZE_WORK_H
 #define PRIMES_ANALYZE_WORK_H
 

@@ -17,6 +17,7 @@
 #include "kernels/primes_each.h"
 #include "kernels/product_tree.h"
 #include "kernels/range_chunk.h"
+#include "kernels/work_rules.h"
 #include "kernels/verify.h"
 #include "xalloc.h"
 
@@ -292,8 +293,9 @@ static void product_merge_join(const job *j, void *into_partial, void *from_part
 #define PRODUCT_LIMBS_ARE_BYTES 0
 #endif
 
-static size_t product_pack(const void *partial, void **buf)
+static size_t product_pack(const job *j, const void *partial, void **buf)
 {
+    (void)j;
     product_partial *p = (product_partial *)partial;
     product_collapse(p);
     const __mpz_struct *x = p->stack[0].value;
@@ -476,26 +478,41 @@ void product_tree_free(product_tree *tree)
     }
 }
 
+/* A product tree of FFT multiplications: ~1.44 n bits in all, N log N per level, log N levels; the
+ * division methods as for counting. */
+static double product_work(method_kind method, double n)
+{
+    double m = work_at_least_16(n);
+    return method == METHOD_SIEVE ? n * log2(m) * log2(m) : work_of_division(method, n);
+}
+
+static const kernel_split_merge product_split = {
+    .settle = product_settle,
+    .parts = product_merge_parts,
+    .part = product_merge_part,
+    .join = product_merge_join,
+};
+
 const kernel kernel_product = {
     .name = "product",
     .summary = "the exact product of the primes in [from, n) (GMP)",
+    .default_n = 1000000,
+    .unit = "primes",
+    .unit_one = "prime",
     .takes_method = true,
     .writes_output = true,
-    .sum_words = 0,
     .max_width = UINT64_C(10000000000),
+    .work = product_work,
     .partial_size = sizeof(product_partial),
     .default_chunk = range_product_chunk,
     .init = product_init,
     .run_item = product_run_item,
     .merge = product_merge,
-    .complete = product_complete,
     .pack = product_pack,
     .unpack = product_unpack,
     .finish = product_finish,
-    .write_output = product_write_output,
+    .complete = product_complete,
     .release = product_release,
-    .settle = product_settle,
-    .merge_parts = product_merge_parts,
-    .merge_part = product_merge_part,
-    .merge_join = product_merge_join,
+    .write_output = product_write_output,
+    .split = &product_split,
 };

@@ -5,6 +5,7 @@
  * GMP's primorial, loops against their closed forms, files by size and a sample of lines read back, waits
  * by their measured length, the sieve's count against pi(x) by Lagarias-Miller-Odlyzko. --scale
  * multiplies every size (limits, iterations, lines, seconds); 1 is the tutorials' own. */
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "kernels/primes_each.h"
 #include "kernels/product_tree.h"
 #include "kernels/range_chunk.h"
+#include "kernels/word_partial.h"
 #include "kernels/tasks.h"
 #include "xalloc.h"
 
@@ -133,12 +135,6 @@ static uint64_t tasks_default_chunk(const job *j)
     return 1;
 }
 
-static void tasks_init(const job *j, void *partial)
-{
-    (void)j;
-    memset(partial, 0, sizeof(tasks_partial));
-}
-
 /* Sleeps until now + ns on the monotonic clock and returns the nanoseconds that really passed (never
  * fewer than asked: the deadline is absolute, interruptions resume towards it). */
 static uint64_t wait_ns(uint64_t ns)
@@ -229,37 +225,6 @@ static void tasks_item_waited(const job *j, const work_item *item, void *partial
     task_slot *s = &((tasks_partial *)partial)->slot[item->index];
     s->done++;
     s->waited_ns += waited_s > 0 ? (uint64_t)llround(waited_s * 1e9) : 0;
-}
-
-static void tasks_merge(const job *j, void *into, void *from)
-{
-    (void)j;
-    uint64_t *a = into;
-    const uint64_t *b = from;
-    for (size_t w = 0; w < sizeof(tasks_partial) / sizeof(uint64_t); w++)
-        a[w] += b[w];
-}
-
-static void tasks_complete(const job *j, void *partial)
-{
-    (void)j;
-    (void)partial;
-}
-
-static size_t tasks_pack(const void *partial, void **buf)
-{
-    *buf = xmalloc(sizeof(tasks_partial), "packed task results");
-    memcpy(*buf, partial, sizeof(tasks_partial));
-    return sizeof(tasks_partial);
-}
-
-static bool tasks_unpack(const job *j, void *partial, const void *buf, size_t len)
-{
-    (void)j;
-    if (len != sizeof(tasks_partial))
-        return false;
-    memcpy(partial, buf, sizeof(tasks_partial));
-    return true;
 }
 
 /* The independent value of a task's check words. */
@@ -402,31 +367,30 @@ static void tasks_finish(const job *j, void *partial, result *r)
     }
 }
 
-static void tasks_release(void *partial)
-{
-    (void)partial;
-}
+static const kernel_task_list tasks_of_tutorials = {
+    .count = tasks_task_count,
+    .workloads = WORKLOAD_NAMES,
+    .default_workload = "products",
+    .item_wait_s = tasks_item_wait_s,
+    .item_waited = tasks_item_waited,
+};
+
+/* every member of a task slot is a word added when partials merge */
+static_assert(sizeof(tasks_partial) % sizeof(uint64_t) == 0, "a tasks partial is whole words");
 
 const kernel kernel_tasks = {
     .name = "tasks",
     .summary = "the tutorials' workloads: lists of independent tasks (--workload, --scale)",
-    .takes_method = false,
-    .writes_output = false,
-    .max_width = 0,
+    .unit = "tasks done",
+    .unit_one = "task done",
     .partial_size = sizeof(tasks_partial),
     .sum_words = sizeof(tasks_partial) / sizeof(uint64_t),
     .default_chunk = tasks_default_chunk,
-    .init = tasks_init,
+    .init = word_partial_init,
     .run_item = tasks_run_item,
-    .merge = tasks_merge,
-    .complete = tasks_complete,
-    .pack = tasks_pack,
-    .unpack = tasks_unpack,
+    .merge = word_partial_merge,
+    .pack = word_partial_pack,
+    .unpack = word_partial_unpack,
     .finish = tasks_finish,
-    .write_output = NULL,
-    .release = tasks_release,
-    .task_count = tasks_task_count,
-    .workloads = WORKLOAD_NAMES,
-    .item_wait_s = tasks_item_wait_s,
-    .item_waited = tasks_item_waited,
+    .tasks = &tasks_of_tutorials,
 };

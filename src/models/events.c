@@ -42,7 +42,7 @@ static size_t fire_due(const job *j, void *partial, pending_wait *pending, size_
         now = timer_now() - t0;
         work_item item;
         job_item(j, pending[first].index, &item);
-        j->kernel->item_waited(j, &item, partial, now - pending[first].start);
+        j->kernel->tasks->item_waited(j, &item, partial, now - pending[first].start);
         stats->items[item.index] = (trace_item){item.index, 0, 0, pending[first].start, now};
         pending[first] = pending[--count];
     }
@@ -61,7 +61,8 @@ static int events_run(const job *j, const model_options *opt, void *partial, run
         for (uint64_t i = start; i < end; i++) {
             work_item item;
             job_item(j, i, &item);
-            double wait = j->kernel->item_wait_s ? j->kernel->item_wait_s(j, &item) : 0;
+            const kernel_task_list *tasks = j->kernel->tasks;
+            double wait = tasks && tasks->item_wait_s ? tasks->item_wait_s(j, &item) : 0;
             if (wait > 0) {
                 double now = timer_now() - t0;
                 pending[count++] = (pending_wait){i, now, now + wait};
@@ -81,6 +82,9 @@ const model model_events = {
     .name = "events",
     .summary = "one thread, an event loop: waits overlap, computations run one at a time (asyncio)",
     .uses_mpi = false,
+    .one_thread = true,
+    .threads_as_rounds = true,
+    .threads_rule = ", one thread (allowed: 1, or with --schedule batch the round size)",
     .unsimulated = "its waits are real clock_nanosleep waits, which SMPI leaves out of simulated time",
     .run = events_run,
 };

@@ -101,7 +101,7 @@ static _Noreturn void child_main(const job *j, int workers, int id, shared_state
     worker_settle(j, partial);
     double settled = timer_now() - t0;
     void *packed;
-    size_t packed_len = j->kernel->pack(partial, &packed);
+    size_t packed_len = j->kernel->pack(j, partial, &packed);
     child_header h = {FORK_MAGIC, mine, packed_len, settled};
     int failed = write_all(fd, &h, sizeof h) || write_all(fd, records, mine * sizeof *records) ||
                  write_all(fd, packed, packed_len);
@@ -243,9 +243,9 @@ static void fork_merge(const job *j, void *into, void *from)
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        j->kernel->merge_part(j, into, from, 1, 2, outs[1]);
+        j->kernel->split->part(j, into, from, 1, 2, outs[1]);
         void *packed;
-        size_t len = j->kernel->pack(outs[1], &packed);
+        size_t len = j->kernel->pack(j, outs[1], &packed);
         _exit(write_all(fds[1], packed, len) ? 4 : 0);
     }
     close(fds[1]);
@@ -255,7 +255,7 @@ static void fork_merge(const job *j, void *into, void *from)
         merge_pair(j, into, from);
         return;
     }
-    j->kernel->merge_part(j, into, from, 0, 2, outs[0]);
+    j->kernel->split->part(j, into, from, 0, 2, outs[0]);
     size_t len;
     unsigned char *packed = read_to_end(fds[0], &len);
     close(fds[0]);
@@ -333,7 +333,7 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
         for (int stride = 1; stride < workers; stride *= 2)
             for (int w = 0; w + stride < workers; w += 2 * stride)
                 fork_merge(j, parts[w], parts[w + stride]);
-        j->kernel->complete(j, parts[0]);
+        kernel_complete(j, parts[0]);
         /* the serial tail: from the last settle's end to the completed result (sending and unpacking
          * included) */
         double settle_end = settled > last_stop ? settled : last_stop;

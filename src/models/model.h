@@ -37,11 +37,26 @@ typedef struct model_options {
     int threads;               /* workers per process (omp, pthreads, fork, hybrid) */
 } model_options;
 
+/* When the driver picks a model that was not named: */
+typedef enum {
+    MODEL_NEVER_DEFAULT,
+    MODEL_DEFAULT_ALONE,        /* one process, no thread count asked for (serial) */
+    MODEL_DEFAULT_THREADS,      /* one process, more than one thread asked for (omp) */
+    MODEL_DEFAULT_RANKS,        /* 2+ ranks under a launcher (mpi) */
+    MODEL_DEFAULT_RANKS_THREADS /* 2+ ranks and more than one thread asked for (hybrid) */
+} model_default;
+
 typedef struct model {
     const char *name;
     const char *summary;
-    bool uses_mpi;             /* needs MPI initialised (mpi, hybrid) */
+    /* Facts the driver and the scripts read (primes --list shows them), so that none asks a name. */
+    bool uses_mpi;             /* needs MPI initialised and a launcher for 2+ ranks (mpi, hybrid) */
     bool forks_workers;        /* its workers per rank are processes, not threads (fork) */
+    bool one_thread;           /* one thread per process whatever -t says (serial, events, mpi) */
+    bool threads_as_rounds;    /* -t is then the round size of --schedule batch (events) */
+    const char *threads_rule;  /* the end of "--threads: T does not apply to --model M..." */
+    bool shares_rank;          /* threads share a rank: MPI_THREAD_FUNNELED is asked for (hybrid) */
+    model_default default_for;
     /* Why SimGrid's SMPI cannot simulate it faithfully (SMPI charges the calling thread's CPU time to its
      * rank, and its ranks are actors of one process); NULL when it can. */
     const char *unsimulated;

@@ -247,7 +247,7 @@ static void *recv_bytes(int from, uint64_t *len)
 static void send_partial(const job *j, void *partial, int to)
 {
     void *buf;
-    size_t len = j->kernel->pack(partial, &buf);
+    size_t len = j->kernel->pack(j, partial, &buf);
     send_bytes(buf, len, to);
     free(buf);
 }
@@ -281,7 +281,7 @@ static void split_merge_with(const job *j, void *partial, void *other, int sende
     }
     send_partial(j, partial, sender);
     void **outs = partials_new(j, 2);
-    j->kernel->merge_part(j, partial, other, 0, 2, outs[0]);
+    j->kernel->split->part(j, partial, other, 0, 2, outs[0]);
     void *second = recv_partial(j, sender);
     partial_move(j, outs[1], second);
     free(second);
@@ -298,10 +298,10 @@ static void help_split_merge(const job *j, void *partial, int receiver)
         return;
     void *into = recv_partial(j, receiver);
     void **outs = partials_new(j, 1);
-    j->kernel->merge_part(j, into, partial, 1, 2, outs[0]);
+    j->kernel->split->part(j, into, partial, 1, 2, outs[0]);
     send_partial(j, outs[0], receiver);
     partials_free(j, outs, 1);
-    j->kernel->release(into);
+    kernel_release(j, into);
     free(into);
 }
 
@@ -311,13 +311,13 @@ static void reduce_across_ranks(const job *j, void *partial, int rank, int size)
     const kernel *k = j->kernel;
     if (k->sum_words) {
         void *mine;
-        size_t len = k->pack(partial, &mine);
+        size_t len = k->pack(j, partial, &mine);
         if (len != k->sum_words * sizeof(uint64_t))
             fatal_run_error("a sum-reducible partial packed to an unexpected size");
         uint64_t *total = xcalloc(k->sum_words, sizeof *total, "reduced partial");
         MPI_Reduce(mine, total, (int)k->sum_words, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
         if (rank == 0) {
-            k->release(partial);
+            kernel_release(j, partial);
             k->init(j, partial);
             if (!k->unpack(j, partial, total, len))
                 fatal_run_error("the reduced partial does not unpack");
@@ -335,7 +335,7 @@ static void reduce_across_ranks(const job *j, void *partial, int rank, int size)
         if (rank + stride < size) {
             void *other = recv_partial(j, rank + stride);
             split_merge_with(j, partial, other, rank + stride);
-            k->release(other);
+            kernel_release(j, other);
             free(other);
         }
     }
@@ -519,7 +519,7 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
         openmp_merge_tree(j, parts, threads);
     reduce_across_ranks(j, parts[0], rank, size);
     if (rank == 0)
-        j->kernel->complete(j, parts[0]);
+        kernel_complete(j, parts[0]);
     double done = timer_now() - t0;
     /* the last item's end and the last settle's, on rank 0's clock: ranks leave the barrier at different
      * moments (by milliseconds when they share cores), so times relative to each rank's own start would
@@ -555,6 +555,9 @@ const model model_mpi = {
     .name = "mpi",
     .summary = "one worker per MPI rank (dynamic: work requests to rank 0)",
     .uses_mpi = true,
+    .one_thread = true,
+    .threads_rule = ", one worker per rank (allowed: 1; threads in each rank: --model hybrid)",
+    .default_for = MODEL_DEFAULT_RANKS,
     .run = mpi_run,
 };
 
@@ -562,6 +565,8 @@ const model model_hybrid = {
     .name = "hybrid",
     .summary = "MPI ranks x OpenMP threads (MPI_THREAD_FUNNELED)",
     .uses_mpi = true,
+    .shares_rank = true,
+    .default_for = MODEL_DEFAULT_RANKS_THREADS,
     .unsimulated = "SMPI charges only the master thread's CPU time to a rank, so the other threads' work "
                    "would cost nothing",
     .run = hybrid_run,

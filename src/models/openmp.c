@@ -173,7 +173,7 @@ void openmp_merge_tree(const job *j, void **parts, int count)
         for (int t = 0; t < tasks; t++) {
             int p = task_pair[t], into = p * 2 * stride;
             if (split[p] > 1)
-                j->kernel->merge_part(j, parts[into], parts[into + stride], (unsigned)task_part[t], split[p],
+                j->kernel->split->part(j, parts[into], parts[into + stride], (unsigned)task_part[t], split[p],
                                       outs[p][task_part[t]]);
             else
                 merge_pair(j, parts[into], parts[into + stride]);
@@ -208,7 +208,7 @@ static int omp_model_run(const job *j, const model_options *opt, void *partial, 
     double merge_start = timer_now();
     stats->settle_s = merge_start - settle_start;
     openmp_merge_tree(j, parts, team);
-    j->kernel->complete(j, parts[0]);
+    kernel_complete(j, parts[0]);
     stats->merge_s = timer_now() - merge_start;
     stats->threads = team;
     partial_move(j, partial, parts[0]);
@@ -220,6 +220,7 @@ const model model_omp = {
     .name = "omp",
     .summary = "OpenMP threads sharing the items (schedule(runtime) set from --schedule)",
     .uses_mpi = false,
+    .default_for = MODEL_DEFAULT_THREADS,
     .unsimulated = "SMPI charges only the calling thread's CPU time, so the other threads' work would "
                    "cost nothing",
     .run = omp_model_run,

@@ -64,11 +64,11 @@ static void *pool_worker(void *arg)
         }
         pthread_barrier_wait(&p->barrier);
         if (receiver && p->split[id] > 1)
-            j->kernel->merge_part(j, p->parts[id], p->parts[id + stride], 0, 2, p->outs[id][0]);
+            j->kernel->split->part(j, p->parts[id], p->parts[id + stride], 0, 2, p->outs[id][0]);
         else if (receiver)
             merge_pair(j, p->parts[id], p->parts[id + stride]);
         if (partner && p->split[id - stride] > 1)
-            j->kernel->merge_part(j, p->parts[id - stride], p->parts[id], 1, 2, p->outs[id - stride][1]);
+            j->kernel->split->part(j, p->parts[id - stride], p->parts[id], 1, 2, p->outs[id - stride][1]);
         pthread_barrier_wait(&p->barrier);
         if (receiver && p->split[id] > 1) {
             merge_split_finish(j, p->parts[id], p->parts[id + stride], p->outs[id], 2);
@@ -104,7 +104,7 @@ static int pthreads_run(const job *j, const model_options *opt, void *partial, r
     pool_worker(&args[0]);
     for (int t = 1; t < started; t++)
         pthread_join(tids[t], NULL);
-    j->kernel->complete(j, p.parts[0]);
+    kernel_complete(j, p.parts[0]);
     stats->settle_s = p.settled - p.items_done;
     stats->merge_s = timer_now() - p.settled;
     partial_move(j, partial, p.parts[0]);

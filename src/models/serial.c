@@ -18,5 +18,8 @@ const model model_serial = {
     .name = "serial",
     .summary = "every item in order on one thread (the baseline)",
     .uses_mpi = false,
+    .one_thread = true,
+    .threads_rule = " (allowed: 1)",
+    .default_for = MODEL_DEFAULT_ALONE,
     .run = serial_run,
 };

@@ -117,14 +117,14 @@ bool atomic_counter_take(void *ctx, uint64_t *first, uint64_t *count)
 void merge_pair(const job *j, void *into, void *from)
 {
     j->kernel->merge(j, into, from);
-    j->kernel->release(from);
+    kernel_release(j, from);
     j->kernel->init(j, from);
 }
 
 void worker_settle(const job *j, void *partial)
 {
-    if (j->kernel->settle)
-        j->kernel->settle(j, partial);
+    if (j->kernel->split && j->kernel->split->settle)
+        j->kernel->split->settle(j, partial);
 }
 
 void single_worker_finish(const job *j, void *partial, run_stats *stats)
@@ -133,28 +133,28 @@ void single_worker_finish(const job *j, void *partial, run_stats *stats)
     worker_settle(j, partial);
     double merge_start = timer_now();
     stats->settle_s = merge_start - settle_start;
-    j->kernel->complete(j, partial);
+    kernel_complete(j, partial);
     stats->merge_s = timer_now() - merge_start;
 }
 
 unsigned merge_split_count(const job *j, const void *into, const void *from, unsigned helpers)
 {
-    if (!j->kernel->merge_parts || helpers < 2)
+    if (!j->kernel->split || helpers < 2)
         return 1;
-    unsigned parts = j->kernel->merge_parts(j, into, from);
+    unsigned parts = j->kernel->split->parts(j, into, from);
     return parts < helpers ? parts : helpers;
 }
 
 void merge_split_finish(const job *j, void *into, void *from, void **outs, unsigned parts)
 {
-    j->kernel->merge_join(j, into, from, outs, parts);
-    j->kernel->release(from);
+    j->kernel->split->join(j, into, from, outs, parts);
+    kernel_release(j, from);
     j->kernel->init(j, from);
 }
 
 void partial_move(const job *j, void *dst, void *src)
 {
-    j->kernel->release(dst);
+    kernel_release(j, dst);
     memcpy(dst, src, j->kernel->partial_size);
     j->kernel->init(j, src);
 }
@@ -172,7 +172,7 @@ void **partials_new(const job *j, int count)
 void partials_free(const job *j, void **partials, int count)
 {
     for (int i = 0; i < count; i++) {
-        j->kernel->release(partials[i]);
+        kernel_release(j, partials[i]);
         free(partials[i]);
     }
     free(partials);

@@ -48,20 +48,20 @@ static result run_spread(const job *j, int workers)
     }
     for (int w = workers - 1; w > 0; w--) {
         void *buf;
-        size_t len = k->pack(parts[w], &buf);
+        size_t len = k->pack(j, parts[w], &buf);
         void *copy = calloc(1, k->partial_size);
         k->init(j, copy);
         assert_true(k->unpack(j, copy, buf, len));
         free(buf);
         k->merge(j, parts[w - 1], copy);
-        k->release(copy);
+        kernel_release(j, copy);
         free(copy);
     }
-    k->complete(j, parts[0]);
+    kernel_complete(j, parts[0]);
     result r;
     k->finish(j, parts[0], &r);
     for (int w = 0; w < workers; w++) {
-        k->release(parts[w]);
+        kernel_release(j, parts[w]);
         free(parts[w]);
     }
     free(parts);

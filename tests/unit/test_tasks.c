@@ -17,9 +17,9 @@ static job task_job(const char *workload, double scale)
 {
     job j = {.kernel = kernel_find("tasks"), .workload = workload, .scale = scale};
     assert_non_null(j.kernel);
-    assert_non_null(j.kernel->task_count);
+    assert_non_null(j.kernel->tasks);
     j.from = 0;
-    j.n = j.kernel->task_count(&j);
+    j.n = j.kernel->tasks->count(&j);
     job_set_chunk(&j, 1);
     return j;
 }
@@ -54,12 +54,12 @@ static result run_tasks(const job *j, int workers, int64_t skip, int64_t twice)
     uint64_t *total = calloc(k->sum_words, sizeof *total);
     for (int w = 0; w < workers; w++) {
         void *buf;
-        size_t len = k->pack(parts[w], &buf);
+        size_t len = k->pack(j, parts[w], &buf);
         assert_int_equal(len, k->sum_words * sizeof(uint64_t));
         for (unsigned word = 0; word < k->sum_words; word++)
             total[word] += ((uint64_t *)buf)[word];
         free(buf);
-        k->release(parts[w]);
+        kernel_release(j, parts[w]);
         free(parts[w]);
     }
     free(parts);
@@ -67,10 +67,10 @@ static result run_tasks(const job *j, int workers, int64_t skip, int64_t twice)
     assert_true(k->unpack(j, sum, total, k->sum_words * sizeof(uint64_t)));
     assert_false(k->unpack(j, sum, total, 8));
     free(total);
-    k->complete(j, sum);
+    kernel_complete(j, sum);
     result r;
     k->finish(j, sum, &r);
-    k->release(sum);
+    kernel_release(j, sum);
     free(sum);
     return r;
 }
@@ -80,7 +80,7 @@ static void test_every_workload_verifies(void **state)
     (void)state;
     static const char *const names[] = {"products", "counting", "files", "files-sync", "waiting", "calls",
                                         "idle", "busy", "mixed"};
-    const char *list = kernel_find("tasks")->workloads;
+    const char *list = kernel_find("tasks")->tasks->workloads;
     for (size_t w = 0; w < sizeof names / sizeof names[0]; w++) {
         assert_non_null(strstr(list, names[w]));
         job j = task_job(names[w], 0.002);
@@ -139,7 +139,7 @@ static void test_wrong_word_fails(void **state)
     k->finish(&j, p, &r);
     assert_false(r.verify_ok);
     assert_non_null(strstr(r.verify_detail, "GMP"));
-    k->release(p);
+    kernel_release(&j, p);
     free(p);
 }
 
@@ -148,34 +148,34 @@ static void test_waits_for_the_event_loop(void **state)
     (void)state;
     job j = task_job("calls", 0.01);
     const kernel *k = j.kernel;
-    assert_non_null(k->item_wait_s);
-    assert_non_null(k->item_waited);
+    assert_non_null(k->tasks->item_wait_s);
+    assert_non_null(k->tasks->item_waited);
     work_item a, b;
     job_item(&j, 0, &a);
     job_item(&j, 1, &b);
-    assert_float_equal(k->item_wait_s(&j, &a), 0.04, 1e-12);
-    assert_float_equal(k->item_wait_s(&j, &b), 0.03, 1e-12);
+    assert_float_equal(k->tasks->item_wait_s(&j, &a), 0.04, 1e-12);
+    assert_float_equal(k->tasks->item_wait_s(&j, &b), 0.03, 1e-12);
     job busy = task_job("mixed", 0.01);
     work_item compute, wait;
     job_item(&busy, 0, &compute);
     job_item(&busy, 4, &wait);
-    assert_true(k->item_wait_s(&busy, &compute) == 0);
-    assert_float_equal(k->item_wait_s(&busy, &wait), 0.01, 1e-12);
+    assert_true(k->tasks->item_wait_s(&busy, &compute) == 0);
+    assert_float_equal(k->tasks->item_wait_s(&busy, &wait), 0.01, 1e-12);
 
     /* waits recorded by the loop: long enough passes, short fails */
     void *p = new_partial(&j);
-    k->item_waited(&j, &a, p, 0.0400001);
-    k->item_waited(&j, &b, p, 0.0300004);
+    k->tasks->item_waited(&j, &a, p, 0.0400001);
+    k->tasks->item_waited(&j, &b, p, 0.0300004);
     result r;
     k->finish(&j, p, &r);
     assert_true(r.verify_ok);
     k->init(&j, p);
-    k->item_waited(&j, &a, p, 0.0400001);
-    k->item_waited(&j, &b, p, 0.029);
+    k->tasks->item_waited(&j, &a, p, 0.0400001);
+    k->tasks->item_waited(&j, &b, p, 0.029);
     k->finish(&j, p, &r);
     assert_false(r.verify_ok);
     assert_non_null(strstr(r.verify_detail, "less than"));
-    k->release(p);
+    kernel_release(&j, p);
     free(p);
 }
 
@@ -199,7 +199,7 @@ static void test_failed_file_is_reported(void **state)
     assert_false(r.verify_ok);
     assert_non_null(strstr(r.verify_detail, "task 0"));
     assert_non_null(strstr(r.verify_detail, "No such file"));
-    k->release(p);
+    kernel_release(&j, p);
     free(p);
 }
 
