@@ -4,6 +4,10 @@
 # sweep point launched with srun or mpirun, and the summary at the end. Each script documents every
 # parameter at its top.
 
+# The scripts' shared helpers: JSON strings, and the facts primes --list gives about its models.
+# shellcheck source=../scripts/lib.sh disable=SC1091
+source "${PRIMES_ROOT:-$(dirname "${BASH_SOURCE[0]}")/..}/scripts/lib.sh"
+
 # Shared parameters: (environment or sbatch --export) -> default.
 pj_defaults() {
     : "${PRIMES:=$PRIMES_ROOT/primes}"
@@ -289,22 +293,27 @@ pj_models_points() {
             if [[ "$kind" == weak ]]; then
                 point_n=$(pj_weak_n "$n" "$total") || exit 2
             fi
-            case "$model" in
-                mpi) pj_plan mpi "$w" 1 "$point_n" ;;
-                hybrid) pj_plan hybrid 1 "$w" "$point_n" ;;
-                omp | pthreads | fork | serial)
-                    if ((PJ_NODES > 1)); then
-                        pj_log "skipping $model: it runs in one process, this allocation has $PJ_NODES nodes"
-                        break
-                    fi
-                    if [[ "$model" == serial ]]; then
-                        if ((w == 1)); then pj_plan serial 1 1 "$point_n"; fi
-                    else
-                        pj_plan "$model" 1 "$w" "$point_n"
-                    fi
-                    ;;
-                *) pj_die "PRIMES_MODELS: unknown model '$model' (allowed: serial omp pthreads fork mpi hybrid)" ;;
-            esac
+            # what each model is, from primes --list (scripts/lib.sh): mpi runs W ranks a node, hybrid one
+            # rank a node with W threads, a one-process model W threads on one node, serial 1 worker
+            lib_listed "$PRIMES" models | grep -qx -- "$model" ||
+                pj_die "PRIMES_MODELS: unknown model '$model' (allowed: $(lib_listed "$PRIMES" models | xargs))"
+            if lib_has_fact "$PRIMES" models "$model" mpi; then
+                if lib_has_fact "$PRIMES" models "$model" "one thread"; then
+                    pj_plan "$model" "$w" 1 "$point_n"
+                else
+                    pj_plan "$model" 1 "$w" "$point_n"
+                fi
+                continue
+            fi
+            if ((PJ_NODES > 1)); then
+                pj_log "skipping $model: it runs in one process, this allocation has $PJ_NODES nodes"
+                break
+            fi
+            if lib_has_fact "$PRIMES" models "$model" "one thread"; then
+                if ((w == 1)); then pj_plan "$model" 1 1 "$point_n"; fi
+            else
+                pj_plan "$model" 1 "$w" "$point_n"
+            fi
         done
     done
 }

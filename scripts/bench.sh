@@ -35,10 +35,11 @@ usage() {
     sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
 }
 
-die() {
-    echo "bench.sh: $*" >&2
-    exit 2
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck disable=SC2034 # lib.sh names the script with it
+LIB_PROG=bench.sh
+die() { lib_die_usage "$@"; }
 
 quick=0
 reps=""
@@ -218,12 +219,21 @@ hz1=$("$probe" 0.3)
 hzall=$(for ((i = 0; i < all; i++)); do "$probe" 0.3 & done | sort -n | head -n 1)
 wait
 
-listed() { "$primes" --list | awk -v section="$1:" '$0 == section {m = 1; next} /^[a-z]/ {m = 0} m {print $1}' | grep -qx "$2"; }
-has_model() { listed models "$1"; }
-has_kernel() { listed kernels "$1"; }
+has_model() { lib_listed "$primes" models | grep -qx -- "$1"; }
+has_kernel() { lib_listed "$primes" kernels | grep -qx -- "$1"; }
+model_is() { lib_has_fact "$primes" models "$1" "$2"; }
 if [[ -z $models ]]; then
-    models="omp pthreads fork"
-    if command -v "$mpirun" >/dev/null 2>&1 && has_model mpi; then models+=" mpi"; fi
+    # every model that runs several workers in one process, and the one-thread-a-rank MPI model when
+    # mpirun is there (the facts of primes --list)
+    models=""
+    for m in $(lib_listed "$primes" models); do
+        if model_is "$m" mpi; then
+            model_is "$m" "one thread" && command -v "$mpirun" >/dev/null 2>&1 && models+=" $m"
+        elif ! model_is "$m" "one thread"; then
+            models+=" $m"
+        fi
+    done
+    models=${models# }
 fi
 for m in $models; do has_model "$m" || die "--models: ours has no model '$m' (primes --list)"; done
 
@@ -236,8 +246,8 @@ echo "  (per round: . kept, w warm-up, x disturbed by other load and run again)"
 ours_cmd() {
     local model=$1 workers=$2
     shift 2
-    if [[ $model == mpi ]]; then
-        printf '%q -np %d %q %s --model mpi --json -q' "$mpirun" "$workers" "$primes" "$*"
+    if model_is "$model" mpi; then
+        printf '%q -np %d %q %s --model %s --json -q' "$mpirun" "$workers" "$primes" "$*" "$model"
     else
         printf '%q %s --model %s -t %d --json -q' "$primes" "$*" "$model" "$workers"
     fi

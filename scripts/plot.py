@@ -85,17 +85,14 @@ from collections import OrderedDict  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-MODEL_ORDER = ["serial", "omp", "pthreads", "fork", "events", "mpi", "hybrid"]
-MODEL_MARKERS = {"serial": "s", "omp": "o", "pthreads": "^", "fork": "D", "events": "X", "mpi": "v", "hybrid": "P"}
-
-
-class InputError(Exception):
-    pass
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plotlib import InputError, csv_rows, model_color, model_index, model_marker, number  # noqa: E402
+from plotlib import read_trace as read_trace_items  # noqa: E402
+from plotlib import usage_error as plotlib_usage_error  # noqa: E402
 
 
 def usage_error(message):
-    sys.stderr.write("plot.py: %s\n" % message)
-    sys.exit(2)
+    plotlib_usage_error(message, "plot.py")
 
 
 def parse_args(argv):
@@ -150,30 +147,6 @@ SUMMARY_COLUMNS = ["schema", "scaling", "kernel", "method", "from", "n", "model"
                    "cpu_model", "cores", "first_timestamp", "last_timestamp"]
 
 
-def number(text, path, line, column):
-    if text == "":
-        return math.nan
-    try:
-        return float(text)
-    except ValueError:
-        raise InputError("%s:%d: %s: '%s' is not a number" % (path, line, column, text))
-
-
-def csv_rows(path, need, what):
-    """The rows of a CSV file with the columns `need`, each row with its line number; an InputError naming
-    the file (and `what` it should have been) when it cannot be read or lacks a column."""
-    try:
-        f = open(path, newline="")
-    except OSError as e:
-        raise InputError("%s: cannot open: %s" % (path, e.strerror))
-    with f:
-        reader = csv.DictReader(f)
-        missing = [c for c in need if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError("%s:1: missing columns %s: not %s" % (path, ", ".join(missing), what))
-        return [(reader.line_num, row) for row in reader]
-
-
 def read_summary(path):
     rows = []
     for line, row in csv_rows(path, SUMMARY_COLUMNS, "a summary of primes analyze --csv"):
@@ -192,14 +165,7 @@ def read_summary(path):
 
 
 def read_trace(path, rep):
-    need = ["rep", "item", "rank", "thread", "host", "start_s", "stop_s"]
-    items = []
-    for line, row in csv_rows(path, need, "a trace of primes --trace"):
-        item = {k: number(row[k], path, line, k) for k in ("rep", "item", "rank", "thread", "start_s", "stop_s")}
-        item["host"] = row["host"]
-        items.append(item)
-    if not items:
-        raise InputError("%s: no work items in the trace" % path)
+    items = read_trace_items(path)
     reps = sorted({int(i["rep"]) for i in items})
     want = rep if rep is not None else reps[0]
     if want not in reps:
@@ -261,8 +227,7 @@ def machine_caption(rows, study):
 
 def ordered_models(rows):
     models = OrderedDict()
-    for r in sorted(rows, key=lambda r: (MODEL_ORDER.index(r["model"]) if r["model"] in MODEL_ORDER else 99,
-                                         r["model"], r["workers"])):
+    for r in sorted(rows, key=lambda r: (model_index(r["model"]), r["workers"])):
         models.setdefault(r["model"], []).append(r)
     return models
 
@@ -289,13 +254,6 @@ class Report:
     def series(self, kind, label, xs, ys):
         self.pending.append("  %s %s: %d points x=[%s] y=[%s]" % (
             kind, label, len(xs), ", ".join("%g" % x for x in xs), ", ".join("%.4g" % y for y in ys)))
-
-
-def model_color(model, palette={}):
-    if model not in palette:
-        index = MODEL_ORDER.index(model) if model in MODEL_ORDER else len(palette) + len(MODEL_ORDER)
-        palette[model] = "C%d" % (index % 10)
-    return palette[model]
 
 
 def finish(fig, ax, title, caption, outs, report, base):
@@ -329,7 +287,7 @@ def plot_points(ax, rows, y_key, ci_key, model, report, kind, slot=0.0, log=Fals
     ys = [r[y_key] for r in rows]
     errs = [0 if (ci_key is None or math.isnan(r[ci_key])) else r[ci_key] for r in rows]
     color = model_color(model)
-    marker = MODEL_MARKERS.get(model, "o")
+    marker = model_marker(model)
     ax.errorbar(shown, ys, yerr=errs, color=color, marker=marker, linestyle="-", capsize=3,
                 label=label or model, markersize=6, linewidth=1.2)
     over = [(x, r) for x, r in zip(shown, rows) if r["oversubscribed"]]

@@ -23,6 +23,11 @@ import os
 import statistics
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plotlib import InputError, model_color  # noqa: E402
+from plotlib import read_trace as read_trace_items  # noqa: E402
+from plotlib import usage_error as plotlib_usage_error  # noqa: E402
+
 # The tutorials' own measurements, as their readers know them: experiment -> [(setup, seconds, as quoted)].
 TUTORIAL = {
     "products": [("sequential", 10.0, "about 10 s"), ("4 processes", 4.0, "a little over 4 s")],
@@ -34,7 +39,6 @@ TUTORIAL = {
 }
 TUTORIAL_MACHINE = {"products": "a 1.1 GHz quad-core i5"}
 
-ALL = ["serial", "omp", "pthreads", "fork", "events", "mpi"]
 
 # Each experiment: name, workload, workers, what it shows, and its runs as (model, schedule, the
 # tutorial's setup it stands beside or None). One task per worker (the tutorials' one Thread or Process per
@@ -86,8 +90,7 @@ TIMELINES = {"idle": ["pthreads", "fork", "events", "mpi"], "busy": ["pthreads",
 
 
 def usage_error(message):
-    sys.stderr.write("plot_tutorials.py: %s\n" % message)
-    sys.exit(2)
+    plotlib_usage_error(message, "plot_tutorials.py")
 
 
 def tutorial_seconds(experiment, setup):
@@ -136,13 +139,14 @@ def read_runs(directory):
     return runs
 
 
-def our_workers(model, workers):
-    """The workers primes reports for a run asked for `workers`: serial and events run one."""
-    return 1 if model in ("serial", "events") else workers
+def our_workers(runs, workload, model, schedule, workers):
+    """The workers primes reported for a run asked for `workers`: a one-thread model (serial, the event
+    loop) reports one, as its rows say."""
+    return workers if (workload, model, schedule, workers) in runs else 1
 
 
 def lookup(runs, workload, model, schedule, workers):
-    return runs.get((workload, model, schedule, our_workers(model, workers)))
+    return runs.get((workload, model, schedule, our_workers(runs, workload, model, schedule, workers)))
 
 
 def serial_of(runs, workload):
@@ -187,7 +191,7 @@ def comparison(runs, load=None):
             theirs, quoted = tutorial_seconds(name, setup) if setup else (None, None)
             rows.append({
                 "experiment": name, "workload": workload, "model": model, "schedule": schedule,
-                "workers": our_workers(model, workers), "runs": len(entry["wall"]),
+                "workers": our_workers(runs, workload, model, schedule, workers), "runs": len(entry["wall"]),
                 "ours_median_s": ours, "ours_min_s": min(entry["wall"]), "ours_max_s": max(entry["wall"]),
                 "verified": entry["verified"], "tutorial_setup": setup or "",
                 "tutorial_s": theirs, "tutorial_quoted": quoted or "",
@@ -256,14 +260,12 @@ def write_table(directory):
 
 def read_trace(path):
     """The first repetition's tasks of a primes --trace file: [(item, worker label, start, stop)]."""
-    items = []
-    with open(path, newline="") as f:
-        for row in csv.DictReader(f):
-            if row.get("rep") != "1":
-                continue
-            worker = "rank %s thread %s" % (row["rank"], row["thread"])
-            items.append((int(row["item"]), worker, float(row["start_s"]), float(row["stop_s"])))
-    return items
+    try:
+        items = read_trace_items(path)
+    except InputError as e:
+        usage_error(str(e))
+    return [(int(i["item"]), "rank %d thread %d" % (i["rank"], i["thread"]), i["start_s"], i["stop_s"])
+            for i in items if i["rep"] == 1]
 
 
 def plots(directory, check):
@@ -296,8 +298,7 @@ def plots(directory, check):
         med = [r["ours_median_s"] for r in mine]
         low = [r["ours_median_s"] - r["ours_min_s"] for r in mine]
         high = [r["ours_max_s"] - r["ours_median_s"] for r in mine]
-        left.bar(xs, med, yerr=[low, high], color=["C%d" % (ALL.index(r["model"]) if r["model"] in ALL else 9)
-                                                    for r in mine], capsize=3)
+        left.bar(xs, med, yerr=[low, high], color=[model_color(r["model"]) for r in mine], capsize=3)
         left.set_xticks(list(xs))
         left.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
         left.set_ylabel("wall time (s), median; whiskers min..max")

@@ -50,10 +50,11 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 platform_dir="$repo/platforms"
 calibration_file="${PRIMES_CALIBRATION:-$platform_dir/calibration.txt}"
 
-die_usage() {
-    echo "simulate.sh: $*" >&2
-    exit 2
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
+source "$repo/scripts/lib.sh"
+# shellcheck disable=SC2034 # lib.sh names the script with it
+LIB_PROG=simulate.sh
+die_usage() { lib_die_usage "$@"; }
 
 shipped_platforms() {
     local f
@@ -190,7 +191,12 @@ simulate_calibrate() {
     [[ "$reps" =~ ^[1-9][0-9]{0,3}$ ]] || die_usage "--reps: '$reps' is not allowed (allowed: 1 .. 9999)"
     local primes="${PRIMES:-$repo/primes}"
     [[ -x "$primes" ]] || die_usage "no primes binary at '$primes' (build it with make, or set PRIMES)"
-    "$primes" --list | grep -q '^  mpi ' || die_usage "'$primes' has no mpi model (build it with MPI)"
+    # the model calibrated: the MPI model SMPI simulates (one thread a rank), as primes --list says
+    local model=""
+    for m in $(lib_listed "$primes" models); do
+        lib_has_fact "$primes" models "$m" mpi && lib_has_fact "$primes" models "$m" simulable && model=$m && break
+    done
+    [[ -n "$model" ]] || die_usage "'$primes' has no MPI model SMPI can simulate (build it with MPI)"
     command -v mpirun >/dev/null || die_usage "mpirun not found (scripts/install-deps.sh installs openmpi-bin)"
     [[ -z "$dir" ]] || mkdir -p "$dir"
     local -a mpirun_words=(mpirun --oversubscribe)
@@ -208,12 +214,12 @@ simulate_calibrate() {
                 read -r k n <<<"$c"
                 for p in 1 2; do
                     if [[ "$pass" == first ]]; then
-                        wall=$("${mpirun_words[@]}" -np "$p" "$primes" "$k" -n "$n" -m mpi --items-for 2 --json -q |
+                        wall=$("${mpirun_words[@]}" -np "$p" "$primes" "$k" -n "$n" -m "$model" --items-for 2 --json -q |
                             json_field wall_s)
                         echo "$k-$n,$p,$r,real,,$wall" >>"$csv"
                     fi
                     wall=$(simulate_run --platform this-machine --ranks "$p" --speed "$speed" -- \
-                        "$k" -n "$n" -m mpi --items-for 2 --json -q | json_field wall_s)
+                        "$k" -n "$n" -m "$model" --items-for 2 --json -q | json_field wall_s)
                     echo "$k-$n,$p,$r,simulated-$pass,$speed,$wall" >>"$csv"
                 done
             done

@@ -59,12 +59,12 @@ exit status: 0 done, 1 a run failed (see DIR/runs.log and DIR/commands.log), 2 b
 EOF
 }
 
-die_usage() {
-    echo "study.sh: $*" >&2
-    exit 2
-}
-
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
+source "$repo/scripts/lib.sh"
+# shellcheck disable=SC2034 # lib.sh names the script with it
+LIB_PROG=study.sh
+die_usage() { lib_die_usage "$@"; }
 kernels=count
 size_spec=""
 methods=sieve
@@ -195,10 +195,10 @@ else
     workers+=("$max_workers")
 fi
 
-# What primes offers: the "kernels:", "methods:" and "models:" sections of primes --list.
-listed() {
-    "$primes" --list | awk -v section="$1:" '$0 == section {on = 1; next} /^[a-z]+:/ {on = 0} on && NF {print $1}'
-}
+# What primes offers: the "kernels:", "methods:" and "models:" sections of primes --list, and each one's
+# facts: whether a model needs MPI (a launcher), runs one thread per process, can be simulated.
+listed() { lib_listed "$primes" "$1"; }
+model_is() { lib_has_fact "$primes" models "$1" "$2"; }
 mapfile -t compiled < <(listed models)
 launcher_found() {
     case "$launcher" in
@@ -212,14 +212,18 @@ launch=$(launcher_found || true)
 notes=()
 if [[ -n "$simulate" ]]; then
     model_list=()
-    mapfile -t model_list < <(split_list "${models:-mpi}")
+    mapfile -t model_list < <(split_list "$models")
+    simulable=()
+    for m in "${compiled[@]}"; do model_is "$m" mpi && model_is "$m" simulable && simulable+=("$m"); done
+    [[ -n "$models" ]] || model_list=("${simulable[@]}")
     for m in "${model_list[@]}"; do
-        [[ "$m" == mpi ]] || die_usage "--models: '$m' cannot be simulated (allowed with --simulate: mpi)"
+        printf '%s\n' "${simulable[@]}" | grep -qx -- "$m" ||
+            die_usage "--models: '$m' cannot be simulated (allowed with --simulate: ${simulable[*]})"
     done
 elif [[ -z "$models" ]]; then
     model_list=()
     for m in "${compiled[@]}"; do
-        if [[ ("$m" == mpi || "$m" == hybrid) && -z "$launch" ]]; then
+        if model_is "$m" mpi && [[ -z "$launch" ]]; then
             notes+=("model $m left out: no MPI launcher (mpirun or srun) found")
             continue
         fi
@@ -230,7 +234,7 @@ else
     for m in "${model_list[@]}"; do
         printf '%s\n' "${compiled[@]}" | grep -qx -- "$m" ||
             die_usage "--models: '$m' is not compiled into $primes (compiled in: ${compiled[*]})"
-        if [[ ("$m" == mpi || "$m" == hybrid) && -z "$launch" ]]; then
+        if model_is "$m" mpi && [[ -z "$launch" ]]; then
             die_usage "--models: $m needs an MPI launcher, and no ${launcher/auto/mpirun or srun} was found"
         fi
     done
@@ -283,19 +287,32 @@ hybrid_split() {
 
 # ---- the plan: one configuration per line: kernel method n model ranks threads workers ----
 configs=()
+# A model's kind of point: ranks (mpi: one thread a rank), ranks x threads (hybrid), threads (one process),
+# or one worker only (one thread, one process: serial, events).
+declare -A model_kind=()
+for model in "${model_list[@]}"; do
+    kind=threads
+    if model_is "$model" mpi; then
+        kind="split"
+        model_is "$model" "one thread" && kind=ranks
+    elif model_is "$model" "one thread"; then
+        kind=single
+    fi
+    model_kind[$model]=$kind
+done
 for k in "${kernel_list[@]}"; do
     kernel_methods=("${method_list[@]}")
-    [[ "$k" == spin ]] && kernel_methods=(none)
+    lib_has_fact "$primes" kernels "$k" "${method_list[0]}" || kernel_methods=(none) # a kernel without methods
     for m in "${kernel_methods[@]}"; do
         for model in "${model_list[@]}"; do
             for p in "${workers[@]}"; do
-                [[ ("$model" == serial || "$model" == events) && "$p" -ne 1 ]] && continue
-                case "$model" in
-                    mpi) ranks=$p threads=1 ;;
-                    hybrid) if ! read -r ranks threads < <(hybrid_split "$p"); then
-                                notes+=("hybrid at $p workers left out: not a multiple of --hybrid-threads $hybrid_threads")
-                                continue
-                            fi ;;
+                [[ "${model_kind[$model]}" == single && "$p" -ne 1 ]] && continue
+                case "${model_kind[$model]}" in
+                    ranks) ranks=$p threads=1 ;;
+                    split) if ! read -r ranks threads < <(hybrid_split "$p"); then
+                               notes+=("$model at $p workers left out: not a multiple of --hybrid-threads $hybrid_threads")
+                               continue
+                           fi ;;
                     *) ranks=1 threads=$p ;;
                 esac
                 n=$(size_for "$k" "$m" "$p")
@@ -334,23 +351,8 @@ else
     version=$("$primes" --version)
 fi
 
-json_string() { # a JSON string literal for $1
-    local s="$1"
-    s=${s//\\/\\\\}
-    s=${s//\"/\\\"}
-    s=${s//$'\t'/\\t}
-    s=${s//$'\n'/\\n}
-    s=${s//$'\r'/}
-    printf '"%s"' "$s"
-}
-json_list() { # json_list ITEM...: strings, or numbers when every item is a whole number
-    local out="" item numeric=1
-    for item in "$@"; do [[ "$item" =~ ^[0-9]+$ ]] || numeric=0; done
-    for item in "$@"; do
-        if ((numeric)); then out+="${out:+, }$item"; else out+="${out:+, }$(json_string "$item")"; fi
-    done
-    printf '[%s]' "$out"
-}
+json_string() { lib_json_string "$@"; }
+json_list() { lib_json_list "$@"; }
 
 if [[ -f "$meta" && $force -eq 0 ]]; then
     for key in host primes_version; do
@@ -429,7 +431,7 @@ point_command() {
     read -r k m n model ranks threads p <<<"$1"
     if [[ -n "$simulate" ]]; then
         words=("$repo/scripts/simulate.sh" run --platform "$simulate" --ranks "$ranks" --smpi "$smpi" --)
-    elif [[ "$model" == mpi || "$model" == hybrid ]]; then
+    elif [[ "${model_kind[$model]}" == ranks || "${model_kind[$model]}" == split ]]; then
         mapfile -t words < <(mpi_prefix "$ranks" "$threads" "$p")
         words+=("$primes")
     else
@@ -447,13 +449,13 @@ point_command() {
     printf '%s\n' "${words[@]}"
 }
 
-now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+now() { lib_now; }
 created=$(now)
 [[ -f "$meta" ]] && created=$(sed -n 's/^  "created": "\(.*\)",$/\1/p' "$meta")
 [[ -n "$created" ]] || created=$(now)
 
 write_meta() { # write_meta STATUS
-    local tmp="$meta.tmp.$$" cpu sizes="" k
+    local cpu sizes="" k
     cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
     for k in "${kernel_list[@]}"; do
         sizes+="${sizes:+, }$(json_string "$k"): $("$primes" analyze --weak-size "${base_size[$k]}" --kernel "$k" --workers 1)"
@@ -490,8 +492,7 @@ write_meta() { # write_meta STATUS
         echo "  \"runs_planned\": $total,"
         echo "  \"runs_done\": $(($(grep -c "^primes-run/" "$runs" 2>/dev/null || true) + 0))"
         echo "}"
-    } >"$tmp"
-    mv "$tmp" "$meta"
+    } | lib_write_atomic "$meta"
 }
 
 describe() { # describe CONFIG: one human line

@@ -38,12 +38,12 @@ exit status: 0 done, 1 a run failed or did not verify (see DIR/runs.log), 2 bad 
 EOF
 }
 
-die_usage() {
-    echo "tutorials.sh: $*" >&2
-    exit 2
-}
-
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
+source "$repo/scripts/lib.sh"
+# shellcheck disable=SC2034 # lib.sh names the script with it
+LIB_PROG=tutorials.sh
+die_usage() { lib_die_usage "$@"; }
 quick=0
 scale=""
 reps=""
@@ -106,19 +106,28 @@ for e in "${want_experiments[@]}"; do
     printf '%s\n' "${plan[@]}" | awk -v e="$e" '$1 == e {found = 1} END {exit !found}' ||
         die_usage "--experiments: '$e' is not an experiment ($(printf '%s\n' "${plan[@]}" | awk '{print $1}' | uniq | xargs))"
 done
+# the models of the plan that this primes has (primes --list), and which of them need a launcher
+mapfile -t compiled < <(lib_listed "$primes" models)
+known=()
+for m in $(printf '%s\n' "${plan[@]}" | awk '{print $4}' | awk '!seen[$0]++'); do
+    if printf '%s\n' "${compiled[@]}" | grep -qx -- "$m"; then known+=("$m"); fi
+done
+allowed="${known[*]}"
 for m in "${want_models[@]}"; do
-    case "$m" in serial | omp | pthreads | fork | events | mpi) ;; *) die_usage "--models: '$m' is not serial, omp, pthreads, fork, events or mpi" ;; esac
+    printf '%s\n' "${known[@]}" | grep -qx -- "$m" ||
+        die_usage "--models: '$m' is not a model of the plan this primes has (allowed: ${allowed// /, })"
 done
 notes=()
 has_mpirun=0
-if command -v mpirun >/dev/null && "$primes" --list | awk '$1 == "mpi"' | grep -q .; then has_mpirun=1; fi
+command -v mpirun >/dev/null && has_mpirun=1
+needs_launcher() { lib_has_fact "$primes" models "$1" mpi; }
 selected=()
 for line in "${plan[@]}"; do
     read -r exp _ _ model _ <<<"$line"
     [[ ${#want_experiments[@]} -eq 0 ]] || printf '%s\n' "${want_experiments[@]}" | grep -qx -- "$exp" || continue
     printf '%s\n' "${want_models[@]}" | grep -qx -- "$model" || continue
-    if [[ "$model" == mpi && $has_mpirun -eq 0 ]]; then
-        notes+=("mpi left out: no mpirun, or primes was built without MPI")
+    if needs_launcher "$model" && [[ $has_mpirun -eq 0 ]]; then
+        notes+=("$model left out: no mpirun found")
         continue
     fi
     selected+=("$line")
@@ -137,13 +146,8 @@ if [[ "$(id -u)" -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_A
 unset OMP_NUM_THREADS
 "$primes" info >"$dir/info.txt" 2>&1 || true
 
-json_string() {
-    local s="$1"
-    s=${s//\\/\\\\}
-    s=${s//\"/\\\"}
-    printf '"%s"' "$s"
-}
-now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+json_string() { lib_json_string "$@"; }
+now() { lib_now; }
 started=$(now)
 write_meta() { # write_meta STATUS
     {
@@ -167,8 +171,7 @@ write_meta() { # write_meta STATUS
         echo "  \"other_cpus_after\": ${load_after:-null},"
         echo "  \"command\": $(json_string "$command_line")"
         echo "}"
-    } >"$dir/tutorials.json.tmp"
-    mv "$dir/tutorials.json.tmp" "$dir/tutorials.json"
+    } | lib_write_atomic "$dir/tutorials.json"
 }
 load_before="" load_after=""
 write_meta running
@@ -212,14 +215,16 @@ failed=0
 run_one() { # run_one EXPERIMENT WORKLOAD WORKERS MODEL SCHEDULE
     local exp="$1" workload="$2" workers="$3" model="$4" schedule="$5" cmd=() status=0
     local m0 c0 t0 m1 c1 t1
-    if [[ "$model" == mpi ]]; then
+    if needs_launcher "$model"; then
         cmd=(mpirun --oversubscribe --bind-to none -np "$workers")
     fi
     cmd+=("$primes" tasks --workload "$workload" --scale "$scale" -m "$model" -s "$schedule" -r "$reps" --warmup "$warmup" -q
         --csv "$dir/runs.csv" --trace "$dir/traces/$exp-$model-$schedule.csv")
-    # -t: workers per process; the event loop takes it only as the size of a batch round
-    [[ "$model" == serial || "$model" == mpi || ("$model" == events && "$schedule" != batch) ]] ||
+    # -t: workers per process; a one-thread model takes it only as the size of a batch round (events)
+    if ! lib_has_fact "$primes" models "$model" "one thread" ||
+        { [[ "$schedule" == batch ]] && lib_has_fact "$primes" models "$model" rounds; }; then
         cmd+=(-t "$workers")
+    fi
     echo "$(now) ${cmd[*]}" >>"$dir/commands.log"
     ((wait_quiet == 0)) || wait_for_quiet
     m0=$(machine_ticks) c0=$(children_ticks) t0=$EPOCHREALTIME

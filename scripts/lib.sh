@@ -1,0 +1,75 @@
+# scripts/lib.sh: what the suite's bash scripts share, sourced by them (never run): JSON strings escaped
+# right, time stamps, the one-line usage error, an atomic file writer, and the facts `primes --list`
+# gives about its kernels, methods and models (the scripts' one source for them: no script names a
+# model or kernel to decide what it can do).
+# shellcheck shell=bash
+
+# lib_json_string TEXT: TEXT as a JSON string literal: backslash, quote and every control character
+# escaped (\n \r \t and \u00XX), other bytes as they are.
+lib_json_string() {
+    local s="$1" i c code
+    s=${s//\\/\\\\}
+    s=${s//\"/\\\"}
+    s=${s//$'\n'/\\n}
+    s=${s//$'\r'/\\r}
+    s=${s//$'\t'/\\t}
+    if [[ "$s" == *[$'\001'-$'\037']* ]]; then
+        for ((i = 1; i < 32; i++)); do
+            printf -v code '\\u%04x' "$i"
+            printf -v c '%b' "\\$(printf '%03o' "$i")"
+            s=${s//"$c"/$code}
+        done
+    fi
+    printf '"%s"' "$s"
+}
+
+# lib_json_list ITEM...: a JSON array: numbers when every item is a whole number, else strings.
+lib_json_list() {
+    local out="" item numeric=1
+    for item in "$@"; do [[ "$item" =~ ^[0-9]+$ ]] || numeric=0; done
+    for item in "$@"; do
+        if ((numeric)); then out+="${out:+, }$item"; else out+="${out:+, }$(lib_json_string "$item")"; fi
+    done
+    printf '[%s]' "$out"
+}
+
+# lib_now: the UTC time, ISO 8601 to the second.
+lib_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# lib_die_usage MESSAGE: one line on stderr, "NAME: MESSAGE" (NAME: $LIB_PROG, else the script's), exit 2.
+lib_die_usage() {
+    echo "${LIB_PROG:-$(basename "$0")}: $*" >&2
+    exit 2
+}
+
+# lib_write_atomic FILE: writes stdin to FILE whole or not at all (a temporary name beside it, renamed).
+lib_write_atomic() {
+    local tmp="$1.tmp.$$"
+    cat >"$tmp" && mv "$tmp" "$1"
+}
+
+# lib_listed PRIMES SECTION: the names primes --list gives in SECTION (kernels, methods, models,
+# schedules), one a line.
+lib_listed() {
+    "$1" --list | awk -v section="$2:" '$0 == section {on = 1; next} /^[a-z][^ ]*.*:$/ {on = 0} on && NF {print $1}'
+}
+
+# lib_has_fact PRIMES SECTION NAME FACT: whether NAME's line in SECTION carries FACT in its brackets
+# ("[mpi, one thread]"; a kernel's "[sieve trial naive]" lists its methods).
+lib_has_fact() {
+    "$1" --list | awk -v section="$2:" -v name="$3" -v fact="$4" '
+        $0 == section {on = 1; next}
+        /^[a-z][^ ]*.*:$/ {on = 0}
+        on && $1 == name {
+            line = $0
+            while (match(line, /\[[^]()[]*\]/)) { # a fact bracket holds no parenthesis
+                n = split(substr(line, RSTART + 1, RLENGTH - 2), facts, /, /)
+                for (i = 1; i <= n; i++) {
+                    if (facts[i] == fact) found = 1
+                    if (n == 1 && index(" " facts[i] " ", " " fact " ")) found = 1 # a list of words
+                }
+                line = substr(line, RSTART + RLENGTH)
+            }
+        }
+        END {exit found ? 0 : 1}'
+}
