@@ -1,6 +1,8 @@
 /* xalloc.c: allocation with one clear failure path (and its fault-injection hook for the tests). */
 #include "xalloc.h"
 
+#include "faults.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,7 @@ static void exit_with(int status)
 }
 
 static void (*fatal_handler)(int) = exit_with;
-static bool fault_armed;
+static bool oom_armed; /* the test hook of faults.h */
 static int fault_rank = -1;
 
 void xalloc_set_fatal_handler(void (*handler)(int status))
@@ -23,9 +25,8 @@ void xalloc_set_fatal_handler(void (*handler)(int status))
 void xalloc_configure(int launcher_rank, int show_rank)
 {
     fault_rank = show_rank ? launcher_rank : -1;
-    const char *fault = getenv("PRIMES_FAULT");
-    if (fault && strncmp(fault, "oom@", 4) == 0 && atoi(fault + 4) == launcher_rank)
-        fault_armed = true;
+    if (fault_armed(FAULT_OOM, launcher_rank))
+        oom_armed = true;
 }
 
 _Noreturn void xalloc_fail(size_t bytes, const char *what)
@@ -52,8 +53,8 @@ _Noreturn void fatal_run_error(const char *message)
 
 static void *checked(void *p, size_t bytes, const char *what)
 {
-    if (fault_armed) {
-        fault_armed = false;
+    if (oom_armed) {
+        oom_armed = false;
         free(p);
         p = NULL;
     }

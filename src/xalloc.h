@@ -20,7 +20,7 @@ _Noreturn void fatal_run_error(const char *message);
 void xalloc_set_fatal_handler(void (*handler)(int status));
 
 /* Names the rank in failure messages (show_rank: several ranks run) and arms the test hook:
- * PRIMES_FAULT=oom@R makes the first allocation on launcher rank R fail (tests/mpi). */
+ * PRIMES_FAULT=oom@R (faults.h) makes the first allocation on launcher rank R fail (tests/mpi). */
 void xalloc_configure(int launcher_rank, int show_rank);
 
 #endif

@@ -33,7 +33,7 @@ typedef struct task_slot {
  * created, so nothing is left behind whatever happens to the process; the data stays reachable through the
  * open descriptor until it is closed. Fills check[0] = file size in bytes, check[1] = sampled lines that
  * read back equal, check[2] = lines written, error = errno of the first failure. `task` names the file.
- * Test hook: PRIMES_FAULT=files-corrupt overwrites one byte of the middle line before the check. */
+ * Test hook: PRIMES_FAULT=files-corrupt (faults.h) overwrites one byte of the middle line before the check. */
 void tasks_write_file(uint64_t task, uint64_t lines, bool sync, task_slot *slot);
 
 /* The directory the writers use: $TMPDIR when set and not empty, else /tmp. */

@@ -11,6 +11,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "faults.h"
 #include "kernels/tasks.h"
 
 const char *tasks_file_base(void)
@@ -131,8 +132,7 @@ void tasks_write_file(uint64_t task, uint64_t lines, bool sync, task_slot *slot)
         close(fd);
         return;
     }
-    const char *fault = getenv("PRIMES_FAULT");
-    if (fault && strcmp(fault, "files-corrupt") == 0 && lines > 0)
+    if (fault_armed(FAULT_FILES_CORRUPT, 0) && lines > 0) /* the check's own test (faults.h) */
         if (pwrite(fd, "#", 1, (off_t)(lines / 2 * TASKS_LINE_BYTES)) != 1)
             slot->error = (uint64_t)errno;
     check_file(fd, lines, slot);

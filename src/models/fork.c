@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "faults.h"
 #include "timer.h"
 #include "xalloc.h"
 #include "models/model.h"
@@ -88,9 +89,7 @@ static _Noreturn void child_main(const job *j, int workers, int id, shared_state
     j->kernel->init(j, partial);
     atomic_counter_ctx counter = {j, workers, &shared->next};
     worker_sync sync = {atomic_counter_take, &counter, round_barrier, &shared->round, NULL, NULL};
-    /* test hook: PRIMES_FAULT=kill-worker@W makes worker process W kill itself (tests/cli/models.bats) */
-    const char *fault = getenv("PRIMES_FAULT");
-    if (fault && strncmp(fault, "kill-worker@", 12) == 0 && atoi(fault + 12) == id)
+    if (fault_armed(FAULT_KILL_WORKER, id)) /* a lost worker's test (faults.h) */
         raise(SIGKILL);
     trace_log trace = {.sparse = true}; /* the items this worker ran, sent to the parent below */
     worker_run_schedule(j, workers, id, &sync, partial, &trace, 0, id, t0);
