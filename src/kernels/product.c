@@ -1,7 +1,6 @@
-/* product.c: the `product` kernel, the exact product of the primes in [from, n) with GMP. Primes are
- * packed into 64-bit words, words into leaves of a few limbs, and leaves multiplied as a product tree: a
- * stack where two entries of the same level become one of the next level, so every multiplication joins
- * numbers of similar size. Summarised as primes, bits, exact decimal digits, low64 and mod 2^61-1.
+/* product.c: the `product` kernel, the exact product of the primes in [from, n) with GMP. Each worker's
+ * primes go into a product tree (product_tree.c: words, leaves, multiplications of similar sizes); the
+ * result is summarised as primes, bits, exact decimal digits, low64 and mod 2^61-1 (gmp_fingerprint.c).
  * For models that share the combining between workers (kernel.h): settle collapses a worker's tree on
  * that worker, and the merge of two large products splits into independent halves,
  * a * b = a * b_lo + (a * b_hi) << k, joined by one addition. */
@@ -13,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/gmp_fingerprint.h"
 #include "kernels/kernel.h"
 #include "kernels/primes_each.h"
 #include "kernels/product_tree.h"
@@ -21,22 +21,8 @@
 #include "kernels/verify.h"
 #include "xalloc.h"
 
-#define LEAF_WORDS 16
-#define MERSENNE_61 ((UINT64_C(1) << 61) - 1)
-
-typedef struct tree_node {
-    mpz_t value;
-    unsigned level;
-} tree_node;
-
 typedef struct product_partial {
-    uint64_t primes;               /* how many primes are in the product */
-    uint64_t word;                 /* product of the latest primes, while it fits in 64 bits */
-    uint64_t leaf[LEAF_WORDS];     /* full words waiting to become a leaf */
-    unsigned leaf_len;
-    tree_node *stack;              /* the product tree's pending nodes, levels decreasing upwards */
-    unsigned depth, cap;
-    unsigned carry_limit;          /* nodes of this level wait for the collapse instead of merging */
+    product_tree tree;
     sieve_scratch *scratch;
 } product_partial;
 
@@ -53,7 +39,7 @@ static unsigned carry_limit_for(const job *j)
 {
     if (!j || j->chunk == 0)
         return UINT_MAX;
-    double leaves = ITEMS_PER_NODE * (double)j->chunk / M_LN2 / (64.0 * LEAF_WORDS);
+    double leaves = ITEMS_PER_NODE * (double)j->chunk / M_LN2 / (64.0 * PRODUCT_TREE_LEAF_WORDS);
     unsigned level = 0;
     while (level < 48 && ldexp(1.0, (int)level + 1) <= leaves)
         level++;
@@ -62,111 +48,9 @@ static unsigned carry_limit_for(const job *j)
 
 static void product_init(const job *j, void *partial)
 {
-    memset(partial, 0, sizeof(product_partial));
-    ((product_partial *)partial)->word = 1;
-    ((product_partial *)partial)->carry_limit = carry_limit_for(j);
-}
-
-static void tree_push(product_partial *p, mpz_t value, unsigned level)
-{
-    while (p->depth > 0 && p->stack[p->depth - 1].level == level && level < p->carry_limit) {
-        tree_node *top = &p->stack[--p->depth];
-        mpz_mul(value, top->value, value);
-        mpz_clear(top->value);
-        level++;
-    }
-    if (p->depth == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 16;
-        p->stack = xrealloc(p->stack, p->cap * sizeof *p->stack, "product tree");
-    }
-    tree_node *node = &p->stack[p->depth++];
-    mpz_init(node->value);
-    mpz_swap(node->value, value);
-    node->level = level;
-}
-
-static void leaf_flush(product_partial *p)
-{
-    if (p->leaf_len == 0)
-        return;
-    mpz_t leaf;
-    mpz_init_set_ui(leaf, p->leaf[0]);
-    for (unsigned i = 1; i < p->leaf_len; i++)
-        mpz_mul_ui(leaf, leaf, p->leaf[i]);
-    p->leaf_len = 0;
-    tree_push(p, leaf, 0);
-    mpz_clear(leaf);
-}
-
-static void word_flush(product_partial *p)
-{
-    if (p->word == 1)
-        return;
-    p->leaf[p->leaf_len++] = p->word;
-    p->word = 1;
-    if (p->leaf_len == LEAF_WORDS)
-        leaf_flush(p);
-}
-
-static void product_add_prime(void *ctx, uint64_t prime)
-{
-    product_partial *p = ctx;
-    uint64_t next;
-    p->primes++;
-    if (__builtin_mul_overflow(p->word, prime, &next)) {
-        word_flush(p);
-        p->word = prime;
-    } else {
-        p->word = next;
-    }
-}
-
-/* Restores the min-heap order (by limb count) below heap[i]. */
-static void heap_sift_down(tree_node *heap, unsigned n, unsigned i)
-{
-    for (;;) {
-        unsigned least = i, left = 2 * i + 1, right = left + 1;
-        if (left < n && mpz_size(heap[left].value) < mpz_size(heap[least].value))
-            least = left;
-        if (right < n && mpz_size(heap[right].value) < mpz_size(heap[least].value))
-            least = right;
-        if (least == i)
-            return;
-        tree_node t = heap[i];
-        heap[i] = heap[least];
-        heap[least] = t;
-        i = least;
-    }
-}
-
-/* Multiplies everything pending into a single node: afterwards depth is 1 (the value 1 when no prime
- * was added) and stack[0].value is the product. */
-static void product_collapse(product_partial *p)
-{
-    word_flush(p);
-    leaf_flush(p);
-    if (p->depth == 0) {
-        mpz_t one;
-        mpz_init_set_ui(one, 1);
-        tree_push(p, one, 0);
-        mpz_clear(one);
-    }
-    /* the two smallest nodes first, as in a Huffman tree (equal sizes pair up level by level), through a
-     * min-heap on the limb count: a small chunk can leave thousands of nodes */
-    tree_node *heap = p->stack;
-    unsigned n = p->depth;
-    for (unsigned i = n / 2; i-- > 0;)
-        heap_sift_down(heap, n, i);
-    while (n > 1) {
-        tree_node smallest = heap[0];
-        heap[0] = heap[--n];
-        heap_sift_down(heap, n, 0);
-        mpz_mul(heap[0].value, heap[0].value, smallest.value);
-        heap[0].level = (heap[0].level > smallest.level ? heap[0].level : smallest.level) + 1;
-        mpz_clear(smallest.value);
-        heap_sift_down(heap, n, 0);
-    }
-    p->depth = n;
+    product_partial *p = partial;
+    product_tree_init(&p->tree, carry_limit_for(j));
+    p->scratch = NULL;
 }
 
 static void product_run_item(const job *j, const work_item *item, void *partial)
@@ -174,29 +58,29 @@ static void product_run_item(const job *j, const work_item *item, void *partial)
     product_partial *p = partial;
     if (j->method == METHOD_SIEVE && !p->scratch)
         p->scratch = sieve_scratch_new();
-    primes_each(p->scratch, j->method, item->lo, item->hi, product_add_prime, p);
+    primes_each(p->scratch, j->method, item->lo, item->hi, product_tree_add, &p->tree);
 }
 
 static void product_merge(const job *j, void *into_partial, void *from_partial)
 {
     (void)j;
     product_partial *into = into_partial, *from = from_partial;
-    product_collapse(into);
-    product_collapse(from);
-    into->primes += from->primes;
-    mpz_mul(into->stack[0].value, into->stack[0].value, from->stack[0].value);
+    product_tree_collapse(&into->tree);
+    product_tree_collapse(&from->tree);
+    into->tree.primes += from->tree.primes;
+    mpz_mul(into->tree.stack[0].value, into->tree.stack[0].value, from->tree.stack[0].value);
 }
 
 static void product_complete(const job *j, void *partial)
 {
     (void)j;
-    product_collapse(partial);
+    product_tree_collapse(&((product_partial *)partial)->tree);
 }
 
 static void product_settle(const job *j, void *partial)
 {
     (void)j;
-    product_collapse(partial);
+    product_tree_collapse(&((product_partial *)partial)->tree);
 }
 
 /* Split merges: only for settled partials whose smaller factor is past GMP's FFT threshold (below it a
@@ -206,14 +90,14 @@ static void product_settle(const job *j, void *partial)
 
 static bool settled(const product_partial *p)
 {
-    return p->depth == 1 && p->word == 1 && p->leaf_len == 0;
+    return product_tree_settled(&p->tree);
 }
 
 /* The factor that is sliced (the larger, `from` on a tie) and the other one. */
 static void split_operands(const product_partial *into, const product_partial *from, const __mpz_struct **sliced,
                            const __mpz_struct **whole)
 {
-    const __mpz_struct *a = into->stack[0].value, *b = from->stack[0].value;
+    const __mpz_struct *a = into->tree.stack[0].value, *b = from->tree.stack[0].value;
     bool slice_b = mpz_size(b) >= mpz_size(a);
     *sliced = slice_b ? b : a;
     *whole = slice_b ? a : b;
@@ -232,7 +116,7 @@ static unsigned product_merge_parts(const job *j, const void *into_partial, cons
     const product_partial *into = into_partial, *from = from_partial;
     if (!settled(into) || !settled(from))
         return 1;
-    size_t a = mpz_size(into->stack[0].value), b = mpz_size(from->stack[0].value);
+    size_t a = mpz_size(into->tree.stack[0].value), b = mpz_size(from->tree.stack[0].value);
     return (a < b ? a : b) >= PRODUCT_SPLIT_MIN_LIMBS ? 2 : 1;
 }
 
@@ -250,7 +134,7 @@ static void product_merge_part(const job *j, const void *into_partial, const voi
     mpz_roinit_n(slice, mpz_limbs_read(sliced) + first, (mp_size_t)count); /* a view: no copy */
     mpz_init(value);
     mpz_mul(value, whole, slice);
-    tree_push(out, value, 0);
+    product_tree_push(&out->tree, value, 0);
     mpz_clear(value);
 }
 
@@ -264,24 +148,24 @@ static void product_merge_join(const job *j, void *into_partial, void *from_part
     size_t total = mpz_size(sliced) + mpz_size(whole);
     /* the sum is built in part 0's number, which already holds the lowest limbs */
     product_partial *low = outs[0];
-    product_collapse(low);
-    __mpz_struct *sum = low->stack[0].value;
+    product_tree_collapse(&low->tree);
+    __mpz_struct *sum = low->tree.stack[0].value;
     size_t have = mpz_size(sum);
     mp_limb_t *rp = mpz_limbs_modify(sum, (mp_size_t)total);
     for (size_t i = have; i < total; i++)
         rp[i] = 0;
     for (unsigned part = 1; part < parts; part++) {
         product_partial *o = outs[part];
-        product_collapse(o);
-        size_t first, count, on = mpz_size(o->stack[0].value);
+        product_tree_collapse(&o->tree);
+        size_t first, count, on = mpz_size(o->tree.stack[0].value);
         slice_bounds(mpz_size(sliced), part, parts, &first, &count);
         if (on > 0)
-            mpn_add(rp + first, rp + first, (mp_size_t)(total - first), mpz_limbs_read(o->stack[0].value),
+            mpn_add(rp + first, rp + first, (mp_size_t)(total - first), mpz_limbs_read(o->tree.stack[0].value),
                     (mp_size_t)on);
     }
     mpz_limbs_finish(sum, (mp_size_t)total);
-    mpz_swap(into->stack[0].value, sum);
-    into->primes += from->primes;
+    mpz_swap(into->tree.stack[0].value, sum);
+    into->tree.primes += from->tree.primes;
 }
 
 /* Packed form: primes (8 bytes, little endian), then the product's magnitude as little-endian bytes.
@@ -297,12 +181,12 @@ static size_t product_pack(const job *j, const void *partial, void **buf)
 {
     (void)j;
     product_partial *p = (product_partial *)partial;
-    product_collapse(p);
-    const __mpz_struct *x = p->stack[0].value;
+    product_tree_collapse(&p->tree);
+    const __mpz_struct *x = p->tree.stack[0].value;
     size_t magnitude = mpz_sgn(x) ? (mpz_sizeinbase(x, 2) + 7) / 8 : 0;
     unsigned char *out = xmalloc(8 + magnitude + 1, "packed product");
     for (int i = 0; i < 8; i++)
-        out[i] = (unsigned char)(p->primes >> (8 * i));
+        out[i] = (unsigned char)(p->tree.primes >> (8 * i));
     size_t written = 0;
     if (PRODUCT_LIMBS_ARE_BYTES) {
         if (magnitude)
@@ -325,7 +209,7 @@ static bool product_unpack(const job *j, void *partial, const void *buf, size_t 
     uint64_t primes = 0;
     for (int i = 0; i < 8; i++)
         primes |= (uint64_t)in[i] << (8 * i);
-    p->primes = primes;
+    p->tree.primes = primes;
     mpz_t value;
     mpz_init(value);
     size_t bytes = len - 8;
@@ -338,45 +222,9 @@ static bool product_unpack(const job *j, void *partial, const void *buf, size_t 
     } else {
         mpz_import(value, bytes, -1, 1, -1, 0, in + 8);
     }
-    tree_push(p, value, 0);
+    product_tree_push(&p->tree, value, 0);
     mpz_clear(value);
     return true;
-}
-
-/* Exact number of decimal digits: from the logarithm, settled by a comparison when it is near a whole
- * number (that is, when x is near a power of ten). */
-static uint64_t decimal_digits(const mpz_t x)
-{
-    if (mpz_sgn(x) == 0)
-        return 1;
-    signed long exponent;
-    double mantissa = mpz_get_d_2exp(&exponent, x);
-    long double lg = log10l((long double)mantissa) + (long double)exponent * log10l(2.0L);
-    long double whole = floorl(lg);
-    if (lg - whole > 1e-6L && whole + 1 - lg > 1e-6L)
-        return (uint64_t)whole + 1;
-    unsigned long k = (unsigned long)llroundl(lg);
-    mpz_t power;
-    mpz_init(power);
-    mpz_ui_pow_ui(power, 10, k);
-    uint64_t digits = mpz_cmp(x, power) >= 0 ? (uint64_t)k + 1 : (uint64_t)k;
-    mpz_clear(power);
-    return digits;
-}
-
-static uint64_t low_64_bits(const mpz_t x)
-{
-    mpz_t low;
-    mpz_init(low);
-    mpz_fdiv_r_2exp(low, x, 64);
-    uint64_t word = 0;
-    unsigned char bytes[8] = {0};
-    size_t n = 0;
-    mpz_export(bytes, &n, -1, 1, -1, 0, low);
-    for (size_t i = 0; i < n; i++)
-        word |= (uint64_t)bytes[i] << (8 * i);
-    mpz_clear(low);
-    return word;
 }
 
 /* GMP's own primorial of the range: primorial(n - 1) / primorial(from - 1). */
@@ -396,14 +244,15 @@ static void product_finish(const job *j, void *partial, result *r)
 {
     product_partial *p = partial;
     memset(r, 0, sizeof *r);
-    product_collapse(p);
-    const __mpz_struct *x = p->stack[0].value;
-    r->value = p->primes;
+    product_tree_collapse(&p->tree);
+    const __mpz_struct *x = p->tree.stack[0].value;
+    r->value = p->tree.primes;
     r->is_product = true;
-    r->bits = mpz_sizeinbase(x, 2);
-    r->digits = decimal_digits(x);
-    r->low64 = low_64_bits(x);
-    r->mod_m61 = mpz_fdiv_ui(x, MERSENNE_61);
+    gmp_fingerprint print = gmp_fingerprint_of(x);
+    r->bits = print.bits;
+    r->digits = gmp_decimal_digits(x);
+    r->low64 = print.low64;
+    r->mod_m61 = print.mod_m61;
     if (j->verify_exact) {
         mpz_t expected;
         mpz_init(expected);
@@ -420,7 +269,7 @@ static void product_finish(const job *j, void *partial, result *r)
             snprintf(r->verify_detail, sizeof r->verify_detail,
                      "GMP's mpz_primorial_ui has %zu bits, low64 %016" PRIx64 "; this run %" PRIu64
                      " bits, low64 %016" PRIx64,
-                     mpz_sizeinbase(expected, 2), low_64_bits(expected), r->bits, r->low64);
+                     mpz_sizeinbase(expected, 2), gmp_low64(expected), r->bits, r->low64);
         mpz_clear(expected);
     } else {
         verify_prime_count(j, r->value, r);
@@ -436,46 +285,17 @@ static int product_write_output(const job *j, const void *partial, FILE *out, bo
 {
     (void)j;
     product_partial *p = (product_partial *)partial;
-    product_collapse(p);
-    int failed = mpz_out_str(out, hex ? 16 : 10, p->stack[0].value) == 0 || fputc('\n', out) == EOF;
+    product_tree_collapse(&p->tree);
+    int failed = mpz_out_str(out, hex ? 16 : 10, p->tree.stack[0].value) == 0 || fputc('\n', out) == EOF;
     return failed ? -1 : 0;
 }
 
 static void product_release(void *partial)
 {
     product_partial *p = partial;
-    for (unsigned i = 0; i < p->depth; i++)
-        mpz_clear(p->stack[i].value);
-    free(p->stack);
+    product_tree_clear(&p->tree);
     sieve_scratch_free(p->scratch);
-    memset(p, 0, sizeof *p);
-}
-
-/* The accumulator alone, for other kernels (product_tree.h). */
-product_tree *product_tree_new(void)
-{
-    product_tree *tree = xmalloc(sizeof *tree, "product tree");
-    product_init(NULL, tree);
-    return tree;
-}
-
-void product_tree_add(void *tree, uint64_t prime)
-{
-    product_add_prime(tree, prime);
-}
-
-const __mpz_struct *product_tree_value(product_tree *tree)
-{
-    product_collapse(tree);
-    return tree->stack[0].value;
-}
-
-void product_tree_free(product_tree *tree)
-{
-    if (tree) {
-        product_release(tree);
-        free(tree);
-    }
+    p->scratch = NULL;
 }
 
 /* A product tree of FFT multiplications: ~1.44 n bits in all, N log N per level, log N levels; the

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "kernels/counting.h"
+#include "kernels/gmp_fingerprint.h"
 #include "kernels/kernel.h"
 #include "kernels/pi_exact.h"
 #include "kernels/primes_each.h"
@@ -22,7 +23,6 @@
 #include "kernels/tasks.h"
 #include "xalloc.h"
 
-#define MERSENNE_61 ((UINT64_C(1) << 61) - 1)
 #define WAIT_TOLERANCE_NS 1000   /* the events model hands waits over as doubles: 1 us of rounding */
 
 typedef enum {
@@ -153,21 +153,13 @@ static uint64_t wait_ns(uint64_t ns)
     return (uint64_t)(end.tv_sec - start.tv_sec) * 1000000000u + (uint64_t)(end.tv_nsec - start.tv_nsec);
 }
 
-static uint64_t low64_of(const mpz_t x)
-{
-    uint64_t low = 0;
-    size_t limbs = mpz_size(x);
-    for (size_t i = 0; i < limbs && i * GMP_NUMB_BITS < 64; i++)
-        low |= (uint64_t)mpz_getlimbn(x, (mp_size_t)i) << (i * GMP_NUMB_BITS);
-    return low;
-}
-
 /* The words a product task leaves: low 64 bits, the value mod 2^61 - 1, and the bit length. */
 static void product_words(const mpz_t x, uint64_t check[3])
 {
-    check[0] = low64_of(x);
-    check[1] = mpz_fdiv_ui(x, MERSENNE_61);
-    check[2] = mpz_sizeinbase(x, 2);
+    gmp_fingerprint print = gmp_fingerprint_of(x);
+    check[0] = print.low64;
+    check[1] = print.mod_m61;
+    check[2] = print.bits;
 }
 
 static uint64_t sieve_count_below(uint64_t n)
