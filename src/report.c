@@ -11,6 +11,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "duration.h"
 #include "xalloc.h"
 
 typedef enum { FIELD_U64, FIELD_INT, FIELD_REAL, FIELD_STR, FIELD_BOOL, FIELD_NULL } field_kind;
@@ -376,27 +378,17 @@ void report_trace_rows(FILE *out, const run_record *rec, const run_stats *stats,
     }
 }
 
-static void human_seconds(char *buf, size_t size, double s)
-{
-    if (s < 1e-3)
-        snprintf(buf, size, "%.1f us", s * 1e6);
-    else if (s < 1)
-        snprintf(buf, size, "%.2f ms", s * 1e3);
-    else
-        snprintf(buf, size, "%.3f s", s);
-}
-
 void report_human(FILE *out, const run_record *rec)
 {
     const job *j = rec->job;
     const result *r = &rec->res;
     char wall[32], bmin[32], bmean[32], bmax[32], settle[32], merge[32];
-    human_seconds(wall, sizeof wall, rec->wall_s);
-    human_seconds(bmin, sizeof bmin, rec->busy_min_s);
-    human_seconds(bmean, sizeof bmean, rec->busy_mean_s);
-    human_seconds(bmax, sizeof bmax, rec->busy_max_s);
-    human_seconds(settle, sizeof settle, rec->settle_s);
-    human_seconds(merge, sizeof merge, rec->merge_s);
+    format_duration(wall, sizeof wall, rec->wall_s, DURATION_FLOOR_US);
+    format_duration(bmin, sizeof bmin, rec->busy_min_s, DURATION_FLOOR_US);
+    format_duration(bmean, sizeof bmean, rec->busy_mean_s, DURATION_FLOOR_US);
+    format_duration(bmax, sizeof bmax, rec->busy_max_s, DURATION_FLOOR_US);
+    format_duration(settle, sizeof settle, rec->settle_s, DURATION_FLOOR_US);
+    format_duration(merge, sizeof merge, rec->merge_s, DURATION_FLOOR_US);
     if (j->kernel->tasks)
         fprintf(out, "primes %s --workload %s: %" PRIu64 " tasks, scale %g", j->kernel->name, j->workload, j->n,
                 j->scale);
