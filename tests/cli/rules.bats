@@ -24,3 +24,13 @@ SRC="$BATS_TEST_DIRNAME/../../src"
         head -c 2 "$f" | grep -q '/\*' || { echo "no header comment: $f"; return 1; }
     done
 }
+
+@test "only src/mpi_env.c and src/models/mpi.c include mpi.h" {
+    run bash -c "cd '$SRC' && grep -rlE '#[[:space:]]*include[[:space:]]*[<\"]mpi\\.h[>\"]' . | sort"
+    [ "$output" = "$(printf './models/mpi.c\n./mpi_env.c')" ] || { echo "$output"; false; }
+}
+
+@test "no include climbs out of src (every include is from src/, -Isrc)" {
+    run grep -rnE '#[[:space:]]*include[[:space:]]*"\.\./' "$SRC"
+    [ "$status" -eq 1 ]
+}
