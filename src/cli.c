@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +19,6 @@
 #include "options.h"
 #include "report.h"
 
-static int reject(char *error, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int reject(char *error, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(error, size, fmt, ap);
-    va_end(ap);
-    return 2;
-}
 
 static void names_of_kernels(char *buf, size_t size)
 {
@@ -60,7 +50,7 @@ static int parse_schedule(const char *text, options *opt, char *error, size_t si
         if (strlen(names[i]) == len && strncmp(text, names[i], len) == 0)
             found = i;
     if (found < 0)
-        return reject(error, size,
+        return options_reject(error, size,
                       "--schedule: '%s' is not a schedule (allowed: static, cyclic, dynamic, guided, batch, each "
                       "optionally followed by ,CHUNK)",
                       text);
@@ -69,7 +59,7 @@ static int parse_schedule(const char *text, options *opt, char *error, size_t si
         char why[96];
         uint64_t chunk;
         if (numparse_u64(comma + 1, &chunk, why, sizeof why) != 0 || chunk == 0 || chunk > OPTIONS_MAX_CHUNK)
-            return reject(error, size,
+            return options_reject(error, size,
                           "--schedule: chunk '%s' is not allowed (allowed: numbers per work item, 1 .. 2^36)",
                           comma + 1);
         opt->chunk = chunk;
@@ -84,7 +74,7 @@ static int parse_method(const char *text, options *opt, char *error, size_t size
         for (int m = 0; m < METHOD_COUNT; m++)
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", m ? ", " : "",
                      method_name((method_kind)m));
-        return reject(error, size, "--method: '%s' is not a method (allowed: %s)", text, names);
+        return options_reject(error, size, "--method: '%s' is not a method (allowed: %s)", text, names);
     }
     return 0;
 }
@@ -94,7 +84,7 @@ static int parse_method(const char *text, options *opt, char *error, size_t size
 static int check_writable(const char *option, const char *path, char *error, size_t size)
 {
     if (!*path)
-        return reject(error, size, "%s: the file name is empty (allowed: a path to a writable file)", option);
+        return options_reject(error, size, "%s: the file name is empty (allowed: a path to a writable file)", option);
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
@@ -105,7 +95,7 @@ static int check_writable(const char *option, const char *path, char *error, siz
     else
         *slash = '\0';
     if (access(dir, W_OK) != 0)
-        return reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)", option,
+        return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)", option,
                       path, strerror(errno));
     if (geteuid() == 0) {
         /* access() says yes to root even where nothing can be created (/proc): as root, a file really
@@ -116,7 +106,7 @@ static int check_writable(const char *option, const char *path, char *error, siz
         snprintf(probe, sizeof probe, "%s/.primes-probe-XXXXXX", dir);
         int probe_fd = mkstemp(probe);
         if (probe_fd < 0)
-            return reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)",
+            return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)",
                           option, path, strerror(errno));
         close(probe_fd);
         unlink(probe);
@@ -125,12 +115,12 @@ static int check_writable(const char *option, const char *path, char *error, siz
     if (stat(path, &st) != 0)
         return 0; /* a new file */
     if (S_ISDIR(st.st_mode))
-        return reject(error, size, "%s: '%s' is a directory (allowed: a path to a file)", option, path);
+        return options_reject(error, size, "%s: '%s' is a directory (allowed: a path to a file)", option, path);
     if (S_ISREG(st.st_mode)) {
         /* opened for writing without truncating or creating: the file is left as it is */
         int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
-            return reject(error, size, "%s: cannot write '%s': %s (allowed: a writable file)", option, path,
+            return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a writable file)", option, path,
                           strerror(errno));
         close(fd);
     }
@@ -142,7 +132,7 @@ static int check_writable(const char *option, const char *path, char *error, siz
 static int check_csv_kind(const char *path, char *error, size_t size)
 {
     if (!report_csv_takes_runs(path))
-        return reject(error, size,
+        return options_reject(error, size,
                       "--csv: '%s' holds other data (allowed: a new file, or one written by this version's "
                       "primes --csv, with the " REPORT_SCHEMA " columns)",
                       path);
@@ -167,7 +157,7 @@ static int check_distinct_outputs(const options *opt, char *error, size_t size)
     for (int i = 0; i < 3; i++)
         for (int k = i + 1; k < 3; k++)
             if (same_file(paths[i], paths[k]))
-                return reject(error, size, "%s: '%s' is also the %s file (allowed: a different file for each)",
+                return options_reject(error, size, "%s: '%s' is also the %s file (allowed: a different file for each)",
                               names[k], paths[k], names[i]);
     return 0;
 }
@@ -194,7 +184,7 @@ static int on_model(void *target, const option_def *o, const char *value, char *
     if (!opt->model) {
         char names[256];
         names_of_models(names, sizeof names);
-        return reject(error, size, "--model: '%s' is not a model of this build (allowed: %s)", value, names);
+        return options_reject(error, size, "--model: '%s' is not a model of this build (allowed: %s)", value, names);
     }
     return 0;
 }
@@ -234,7 +224,7 @@ static int on_scale(void *target, const option_def *o, const char *value, char *
     char *end = NULL;
     double v = strtod(value, &end);
     if (!*value || *end || !(v > 0) || v > 1e6)
-        return reject(error, size, "--scale: '%s' is not allowed (allowed: a number above 0, at most 1e6, such "
+        return options_reject(error, size, "--scale: '%s' is not allowed (allowed: a number above 0, at most 1e6, such "
                                    "as 0.01, 0.5, 1, 2)",
                       value);
     ((cli_state *)target)->opt.scale = v;
@@ -256,8 +246,8 @@ static int on_operand(void *target, const char *arg, int index, char *error, siz
     cli_state *st = target;
     if (st->kernel_given || index != 1) {
         if (kernel_find(arg) || strcmp(arg, "info") == 0)
-            return reject(error, size, "'%s' must come first (allowed: primes %s [OPTIONS])", arg, arg);
-        return reject(error, size, "'%s' is not an option (allowed: options start with -; see --help)", arg);
+            return options_reject(error, size, "'%s' must come first (allowed: primes %s [OPTIONS])", arg, arg);
+        return options_reject(error, size, "'%s' is not an option (allowed: options start with -; see --help)", arg);
     }
     st->kernel_given = true;
     if (strcmp(arg, "info") == 0) {
@@ -268,7 +258,7 @@ static int on_operand(void *target, const char *arg, int index, char *error, siz
     if (!st->opt.kernel) {
         char names[256];
         names_of_kernels(names, sizeof names);
-        return reject(error, size, "'%s' is not a kernel or command (allowed kernels: %s; commands: info, analyze, overhead)",
+        return options_reject(error, size, "'%s' is not a kernel or command (allowed kernels: %s; commands: info, analyze, overhead)",
                       arg, names);
     }
     return 0;
@@ -377,24 +367,24 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
     char which[256];
     if (k->tasks) {
         if (n_given || from_given)
-            return reject(error, size, "-n/--from: kernel '%s' runs a list of tasks, not a range (allowed: "
+            return options_reject(error, size, "-n/--from: kernel '%s' runs a list of tasks, not a range (allowed: "
                                        "--workload NAME and --scale S)",
                           k->name);
         if (!opt->workload)
             opt->workload = k->tasks->default_workload;
         if (!list_has(k->tasks->workloads, opt->workload))
-            return reject(error, size, "--workload: '%s' is not a workload (allowed: %s)", opt->workload,
+            return options_reject(error, size, "--workload: '%s' is not a workload (allowed: %s)", opt->workload,
                           k->tasks->workloads);
     } else if (opt->workload || opt->scale) {
-        return reject(error, size, "--workload/--scale: kernel '%s' has no tasks (allowed with: %s)", k->name,
+        return options_reject(error, size, "--workload/--scale: kernel '%s' has no tasks (allowed with: %s)", k->name,
                       kernels_where(has_tasks, which, sizeof which));
     }
     if (opt->items_for && k->tasks)
-        return reject(error, size, "--items-for: kernel '%s' runs one task per item (allowed with the range "
+        return options_reject(error, size, "--items-for: kernel '%s' runs one task per item (allowed with the range "
                                    "kernels)",
                       k->name);
     if (opt->items_for && opt->chunk)
-        return reject(error, size, "--items-for: %u sizes the default items, but -s gives the chunk %" PRIu64
+        return options_reject(error, size, "--items-for: %u sizes the default items, but -s gives the chunk %" PRIu64
                                    " (allowed: one of the two)",
                       opt->items_for, opt->chunk);
     if (!opt->scale)
@@ -402,22 +392,22 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
     if (!n_given)
         opt->n = k->default_n;
     if (from_given && opt->from >= opt->n)
-        return reject(error, size, "--from: %" PRIu64 " is not below -n %" PRIu64 " (allowed: --from < -n)",
+        return options_reject(error, size, "--from: %" PRIu64 " is not below -n %" PRIu64 " (allowed: --from < -n)",
                       opt->from, opt->n);
     if (method_given && !k->takes_method)
-        return reject(error, size, "--method: kernel '%s' has no methods (allowed with: %s)", k->name,
+        return options_reject(error, size, "--method: kernel '%s' has no methods (allowed with: %s)", k->name,
                       kernels_where(has_methods, which, sizeof which));
     uint64_t width = opt->n > opt->from ? opt->n - opt->from : 0;
     if (k->max_width && width > k->max_width)
-        return reject(error, size,
+        return options_reject(error, size,
                       "-n: the range [%" PRIu64 ", %" PRIu64 ") is too wide for %s (allowed: n - from <= %" PRIu64
                       ", the result would not fit in memory)",
                       opt->from, opt->n, k->name, k->max_width);
     if (opt->output_path && !k->writes_output)
-        return reject(error, size, "--output: kernel '%s' writes no output file (allowed with: %s)", k->name,
+        return options_reject(error, size, "--output: kernel '%s' writes no output file (allowed with: %s)", k->name,
                       kernels_where(has_output, which, sizeof which));
     if (opt->hex && !opt->output_path)
-        return reject(error, size, "--hex: needs -o FILE (allowed: --hex together with -o FILE, for a hexadecimal output file)");
+        return options_reject(error, size, "--hex: needs -o FILE (allowed: --hex together with -o FILE, for a hexadecimal output file)");
     if (k->check) {
         job planned = {.kernel = k, .method = opt->method, .from = opt->from, .n = opt->n,
                        .verify_exact = opt->verify};
@@ -432,7 +422,7 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
         return status;
     const model *m = opt->model;
     if (m && m->one_thread && opt->threads > 1 && !(m->threads_as_rounds && opt->schedule == SCHEDULE_BATCH))
-        return reject(error, size, "--threads: %d does not apply to --model %s%s", opt->threads, m->name,
+        return options_reject(error, size, "--threads: %d does not apply to --model %s%s", opt->threads, m->name,
                       m->threads_rule);
     return 0;
 }

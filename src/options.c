@@ -8,8 +8,7 @@
 
 #include "numparse.h"
 
-static int reject(char *error, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int reject(char *error, size_t size, const char *fmt, ...)
+int options_reject(char *error, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -63,14 +62,14 @@ int options_parse(const command_def *cmd, int argc, char **argv, void *target, c
                     return status;
                 continue;
             }
-            return reject(error, size, cmd->unknown_format, arg);
+            return options_reject(error, size, cmd->unknown_format, arg);
         }
         if (opt->value && !value) {
             if (i + 1 >= argc)
-                return reject(error, size, "'%s' needs a value (see %s --help)", arg, cmd->help_name);
+                return options_reject(error, size, "'%s' needs a value (see %s --help)", arg, cmd->help_name);
             value = argv[++i];
         } else if (!opt->value && value) {
-            return reject(error, size, "'%s' takes no value (see %s --help)", arg, cmd->help_name);
+            return options_reject(error, size, "'%s' takes no value (see %s --help)", arg, cmd->help_name);
         }
         int status = opt->apply(target, opt, value, error, size);
         if (status)
@@ -143,7 +142,7 @@ int option_set_unsigned(void *target, const option_def *opt, const char *value, 
     uint64_t v;
     char why[96], label[40];
     if (numparse_u64(value, &v, why, sizeof why) != 0 || v < opt->lo || v > opt->hi)
-        return reject(error, size, "%s: '%s' is not allowed (allowed: a whole number %" PRIu64 " .. %" PRIu64 ")",
+        return options_reject(error, size, "%s: '%s' is not allowed (allowed: a whole number %" PRIu64 " .. %" PRIu64 ")",
                       options_label(opt, label, sizeof label), value, opt->lo, opt->hi);
     *(unsigned *)((char *)target + opt->offset) = (unsigned)v;
     return 0;
@@ -154,12 +153,12 @@ int option_set_u64(void *target, const option_def *opt, const char *value, char 
     uint64_t v;
     char why[96], label[40];
     if (numparse_u64(value, &v, why, sizeof why) != 0)
-        return reject(error, size,
+        return options_reject(error, size,
                       "%s: '%s' %s (allowed: a whole number 0 .. 2^64-1 such as 1000000, 1_000_000, 1e9, 10^12, "
                       "2^40, 2^32+15)",
                       options_label(opt, label, sizeof label), value, why);
     if (v < opt->lo || v > opt->hi)
-        return reject(error, size, "%s: '%s' is not allowed (allowed: a whole number %" PRIu64 " .. %" PRIu64 ")",
+        return options_reject(error, size, "%s: '%s' is not allowed (allowed: a whole number %" PRIu64 " .. %" PRIu64 ")",
                       options_label(opt, label, sizeof label), value, opt->lo, opt->hi);
     *(uint64_t *)((char *)target + opt->offset) = v;
     return 0;

@@ -53,6 +53,9 @@ void options_print_help(FILE *out, const command_def *cmd);
 
 /* How an option is named in messages and help: "-n", "--from". */
 const char *options_label(const option_def *opt, char *buf, size_t size);
+/* The one error reporter of the handlers: writes the message (one line, naming the value and what is
+ * allowed) into error and returns 2, the exit status of bad input. */
+int options_reject(char *error, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* One line of bad usage on stderr: "primes: " PREFIX MESSAGE. */
 void options_report(const char *prefix, const char *message);

@@ -81,11 +81,11 @@ static int on_cores(void *target, const option_def *o, const char *value, char *
     uint64_t cores;
     char why[96];
     if (numparse_u64(value, &cores, why, sizeof why) != 0)
-        return snprintf(error, size, "--cores: '%s' %s (allowed: a whole number 0 .. 2^64-1 such as 1e9, 10^12, 2^40)",
-                        value, why),
-               2;
+        return options_reject(error, size,
+                              "--cores: '%s' %s (allowed: a whole number 0 .. 2^64-1 such as 1e9, 10^12, 2^40)",
+                              value, why);
     if (cores < 1 || cores > INT_MAX)
-        return snprintf(error, size, "--cores: '%s' is outside 1 .. 2^31-1", value), 2;
+        return options_reject(error, size, "--cores: '%s' is outside 1 .. 2^31-1", value);
     ((analyze_args *)target)->analysis.cores = (int)cores;
     return 0;
 }

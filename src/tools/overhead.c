@@ -48,9 +48,8 @@ static int on_nonempty(void *target, const option_def *o, const char *value, cha
 {
     char label[40];
     if (!*value)
-        return snprintf(error, size, "'%s' needs a value (see primes overhead --help)",
-                        options_label(o, label, sizeof label)),
-               2;
+        return options_reject(error, size, "'%s' needs a value (see primes overhead --help)",
+                              options_label(o, label, sizeof label));
     return option_set_text(target, o, value, error, size);
 }
 
