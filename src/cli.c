@@ -19,7 +19,6 @@
 #include "options.h"
 #include "report.h"
 
-
 static void names_of_kernels(char *buf, size_t size)
 {
     buf[0] = '\0';
@@ -50,18 +49,19 @@ static int parse_schedule(const char *text, options *opt, char *error, size_t si
         if (strlen(names[i]) == len && strncmp(text, names[i], len) == 0)
             found = i;
     if (found < 0)
-        return options_reject(error, size,
-                      "--schedule: '%s' is not a schedule (allowed: static, cyclic, dynamic, guided, batch, each "
-                      "optionally followed by ,CHUNK)",
-                      text);
+        return options_reject(
+            error, size,
+            "--schedule: '%s' is not a schedule (allowed: static, cyclic, dynamic, guided, batch, each "
+            "optionally followed by ,CHUNK)",
+            text);
     opt->schedule = (schedule_kind)found;
     if (comma) {
         char why[96];
         uint64_t chunk;
         if (numparse_u64(comma + 1, &chunk, why, sizeof why) != 0 || chunk == 0 || chunk > OPTIONS_MAX_CHUNK)
             return options_reject(error, size,
-                          "--schedule: chunk '%s' is not allowed (allowed: numbers per work item, 1 .. 2^36)",
-                          comma + 1);
+                                  "--schedule: chunk '%s' is not allowed (allowed: numbers per work item, 1 .. 2^36)",
+                                  comma + 1);
         opt->chunk = chunk;
     }
     return 0;
@@ -95,8 +95,8 @@ static int check_writable(const char *option, const char *path, char *error, siz
     else
         *slash = '\0';
     if (access(dir, W_OK) != 0)
-        return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)", option,
-                      path, strerror(errno));
+        return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)",
+                              option, path, strerror(errno));
     if (geteuid() == 0) {
         /* access() says yes to root even where nothing can be created (/proc): as root, a file really
          * created there and removed (-o and --trace write a temporary file beside theirs, renamed when it
@@ -107,7 +107,7 @@ static int check_writable(const char *option, const char *path, char *error, siz
         int probe_fd = mkstemp(probe);
         if (probe_fd < 0)
             return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)",
-                          option, path, strerror(errno));
+                                  option, path, strerror(errno));
         close(probe_fd);
         unlink(probe);
     }
@@ -121,7 +121,7 @@ static int check_writable(const char *option, const char *path, char *error, siz
         int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
             return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a writable file)", option, path,
-                          strerror(errno));
+                                  strerror(errno));
         close(fd);
     }
     return 0;
@@ -133,9 +133,9 @@ static int check_csv_kind(const char *path, char *error, size_t size)
 {
     if (!report_csv_takes_runs(path))
         return options_reject(error, size,
-                      "--csv: '%s' holds other data (allowed: a new file, or one written by this version's "
-                      "primes --csv, with the " REPORT_SCHEMA " columns)",
-                      path);
+                              "--csv: '%s' holds other data (allowed: a new file, or one written by this version's "
+                              "primes --csv, with the " REPORT_SCHEMA " columns)",
+                              path);
     return 0;
 }
 
@@ -158,7 +158,7 @@ static int check_distinct_outputs(const options *opt, char *error, size_t size)
         for (int k = i + 1; k < 3; k++)
             if (same_file(paths[i], paths[k]))
                 return options_reject(error, size, "%s: '%s' is also the %s file (allowed: a different file for each)",
-                              names[k], paths[k], names[i]);
+                                      names[k], paths[k], names[i]);
     return 0;
 }
 
@@ -224,9 +224,10 @@ static int on_scale(void *target, const option_def *o, const char *value, char *
     char *end = NULL;
     double v = strtod(value, &end);
     if (!*value || *end || !(v > 0) || v > 1e6)
-        return options_reject(error, size, "--scale: '%s' is not allowed (allowed: a number above 0, at most 1e6, such "
-                                   "as 0.01, 0.5, 1, 2)",
-                      value);
+        return options_reject(error, size,
+                              "--scale: '%s' is not allowed (allowed: a number above 0, at most 1e6, such "
+                              "as 0.01, 0.5, 1, 2)",
+                              value);
     ((cli_state *)target)->opt.scale = v;
     return 0;
 }
@@ -258,8 +259,9 @@ static int on_operand(void *target, const char *arg, int index, char *error, siz
     if (!st->opt.kernel) {
         char names[256];
         names_of_kernels(names, sizeof names);
-        return options_reject(error, size, "'%s' is not a kernel or command (allowed kernels: %s; commands: info, analyze, overhead)",
-                      arg, names);
+        return options_reject(
+            error, size, "'%s' is not a kernel or command (allowed kernels: %s; commands: info, analyze, overhead)",
+            arg, names);
     }
     return 0;
 }
@@ -269,34 +271,39 @@ static int on_operand(void *target, const char *arg, int index, char *error, siz
 static const option_def cli_options[] = {
     {"n", 'n', "N", "upper bound, exclusive (default: the kernel's, primes --list)", on_n, AT(n), 0, UINT64_MAX,
      "range:"},
-    {"from", 0, "A", "lower bound (default 0); numbers may be written 1000000, 1_000_000, 1e9,\n"
-                     "10^12, 2^40, 2^32+15, anything from 0 to 2^64-1",
+    {"from", 0, "A",
+     "lower bound (default 0); numbers may be written 1000000, 1_000_000, 1e9,\n"
+     "10^12, 2^40, 2^32+15, anything from 0 to 2^64-1",
      on_from, AT(from), 0, UINT64_MAX, NULL},
-    {"method", 0, "M", "sieve (default) | trial (divisors up to sqrt i) | naive (every j up to i/2)", on_method, 0,
-     0, 0, NULL},
-    {"model", 'm', "M", "serial | omp | pthreads | fork | events | mpi | hybrid (compiled in: --list);\n"
-                        "default: mpi (hybrid with threads > 1) under mpirun/srun with 2+ ranks, else\n"
-                        "omp when a thread count > 1 is asked for, else serial",
+    {"method", 0, "M", "sieve (default) | trial (divisors up to sqrt i) | naive (every j up to i/2)", on_method, 0, 0,
+     0, NULL},
+    {"model", 'm', "M",
+     "serial | omp | pthreads | fork | events | mpi | hybrid (compiled in: --list);\n"
+     "default: mpi (hybrid with threads > 1) under mpirun/srun with 2+ ranks, else\n"
+     "omp when a thread count > 1 is asked for, else serial",
      on_model, 0, 0, 0, "parallelism:"},
-    {"threads", 't', "T", "workers per process (default: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK,\n"
-                          "else the cores this process may run on)",
+    {"threads", 't', "T",
+     "workers per process (default: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK,\n"
+     "else the cores this process may run on)",
      on_threads, 0, 1, OPTIONS_MAX_THREADS, NULL},
-    {"schedule", 's', "S[,C]", "static | cyclic | dynamic (default) | guided | batch; C = numbers per work\n"
-                               "item (batch: rounds of one task per worker, each round waiting for all)",
+    {"schedule", 's', "S[,C]",
+     "static | cyclic | dynamic (default) | guided | batch; C = numbers per work\n"
+     "item (batch: rounds of one task per worker, each round waiting for all)",
      on_schedule, 0, 0, 0, NULL},
-    {"items-for", 0, "W", "size the default items for W workers (default: this run's): every one\n"
-                          "gets an item; a study gives its largest point, so all points run alike",
+    {"items-for", 0, "W",
+     "size the default items for W workers (default: this run's): every one\n"
+     "gets an item; a study gives its largest point, so all points run alike",
      option_set_unsigned, AT(items_for), 1, OPTIONS_MAX_ITEMS_FOR, NULL},
     {"repeat", 'r', "R", "timed repetitions (default 1)", option_set_unsigned, AT(repeat), 1, OPTIONS_MAX_REPEAT,
      "measurement and output:"},
-    {"warmup", 0, "W", "untimed runs first (default 0)", option_set_unsigned, AT(warmup), 0, OPTIONS_MAX_REPEAT,
-     NULL},
-    {"verify", 0, NULL, "check against an independent method (count: Meissel-Lehmer pi(x);\n"
-                        "product: GMP's mpz_primorial_ui; spin: closed form)",
+    {"warmup", 0, "W", "untimed runs first (default 0)", option_set_unsigned, AT(warmup), 0, OPTIONS_MAX_REPEAT, NULL},
+    {"verify", 0, NULL,
+     "check against an independent method (count: Meissel-Lehmer pi(x);\n"
+     "product: GMP's mpz_primorial_ui; spin: closed form)",
      option_set_flag, AT(verify), 0, 0, NULL},
     {"json", 0, NULL, "one JSON object per repetition on stdout (JSON Lines)", option_set_flag, AT(json), 0, 0, NULL},
-    {"csv", 0, "FILE", "append one row per repetition (header written once, whole lines)", on_output_path,
-     AT(csv_path), 0, 0, NULL},
+    {"csv", 0, "FILE", "append one row per repetition (header written once, whole lines)", on_output_path, AT(csv_path),
+     0, 0, NULL},
     {"trace", 0, "FILE", "one row per work item: worker, host, bounds, start and stop times", on_output_path,
      AT(trace_path), 0, 0, NULL},
     {"output", 'o', "FILE", "product: write the full number in decimal (--hex: hexadecimal)", on_output_path,
@@ -319,7 +326,6 @@ static const command_def cli_command = {
     .count = sizeof cli_options / sizeof cli_options[0],
     .operand = on_operand,
 };
-
 
 /* Checks that need every option at once. */
 /* Whether the space-separated list holds the word. */
@@ -367,50 +373,54 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
     char which[256];
     if (k->tasks) {
         if (n_given || from_given)
-            return options_reject(error, size, "-n/--from: kernel '%s' runs a list of tasks, not a range (allowed: "
-                                       "--workload NAME and --scale S)",
-                          k->name);
+            return options_reject(error, size,
+                                  "-n/--from: kernel '%s' runs a list of tasks, not a range (allowed: "
+                                  "--workload NAME and --scale S)",
+                                  k->name);
         if (!opt->workload)
             opt->workload = k->tasks->default_workload;
         if (!list_has(k->tasks->workloads, opt->workload))
             return options_reject(error, size, "--workload: '%s' is not a workload (allowed: %s)", opt->workload,
-                          k->tasks->workloads);
+                                  k->tasks->workloads);
     } else if (opt->workload || opt->scale) {
         return options_reject(error, size, "--workload/--scale: kernel '%s' has no tasks (allowed with: %s)", k->name,
-                      kernels_where(has_tasks, which, sizeof which));
+                              kernels_where(has_tasks, which, sizeof which));
     }
     if (opt->items_for && k->tasks)
-        return options_reject(error, size, "--items-for: kernel '%s' runs one task per item (allowed with the range "
-                                   "kernels)",
-                      k->name);
+        return options_reject(error, size,
+                              "--items-for: kernel '%s' runs one task per item (allowed with the range "
+                              "kernels)",
+                              k->name);
     if (opt->items_for && opt->chunk)
-        return options_reject(error, size, "--items-for: %u sizes the default items, but -s gives the chunk %" PRIu64
-                                   " (allowed: one of the two)",
-                      opt->items_for, opt->chunk);
+        return options_reject(error, size,
+                              "--items-for: %u sizes the default items, but -s gives the chunk %" PRIu64
+                              " (allowed: one of the two)",
+                              opt->items_for, opt->chunk);
     if (!opt->scale)
         opt->scale = 1;
     if (!n_given)
         opt->n = k->default_n;
     if (from_given && opt->from >= opt->n)
         return options_reject(error, size, "--from: %" PRIu64 " is not below -n %" PRIu64 " (allowed: --from < -n)",
-                      opt->from, opt->n);
+                              opt->from, opt->n);
     if (method_given && !k->takes_method)
         return options_reject(error, size, "--method: kernel '%s' has no methods (allowed with: %s)", k->name,
-                      kernels_where(has_methods, which, sizeof which));
+                              kernels_where(has_methods, which, sizeof which));
     uint64_t width = opt->n > opt->from ? opt->n - opt->from : 0;
     if (k->max_width && width > k->max_width)
         return options_reject(error, size,
-                      "-n: the range [%" PRIu64 ", %" PRIu64 ") is too wide for %s (allowed: n - from <= %" PRIu64
-                      ", the result would not fit in memory)",
-                      opt->from, opt->n, k->name, k->max_width);
+                              "-n: the range [%" PRIu64 ", %" PRIu64
+                              ") is too wide for %s (allowed: n - from <= %" PRIu64
+                              ", the result would not fit in memory)",
+                              opt->from, opt->n, k->name, k->max_width);
     if (opt->output_path && !k->writes_output)
         return options_reject(error, size, "--output: kernel '%s' writes no output file (allowed with: %s)", k->name,
-                      kernels_where(has_output, which, sizeof which));
+                              kernels_where(has_output, which, sizeof which));
     if (opt->hex && !opt->output_path)
-        return options_reject(error, size, "--hex: needs -o FILE (allowed: --hex together with -o FILE, for a hexadecimal output file)");
+        return options_reject(
+            error, size, "--hex: needs -o FILE (allowed: --hex together with -o FILE, for a hexadecimal output file)");
     if (k->check) {
-        job planned = {.kernel = k, .method = opt->method, .from = opt->from, .n = opt->n,
-                       .verify_exact = opt->verify};
+        job planned = {.kernel = k, .method = opt->method, .from = opt->from, .n = opt->n, .verify_exact = opt->verify};
         int refused = k->check(&planned, error, size);
         if (refused)
             return refused;
@@ -423,15 +433,18 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
     const model *m = opt->model;
     if (m && m->one_thread && opt->threads > 1 && !(m->threads_as_rounds && opt->schedule == SCHEDULE_BATCH))
         return options_reject(error, size, "--threads: %d does not apply to --model %s%s", opt->threads, m->name,
-                      m->threads_rule);
+                              m->threads_rule);
     return 0;
 }
 
 int cli_parse(int argc, char **argv, options *opt, char *error, size_t size)
 {
     /* the registry's first kernel is the default */
-    cli_state st = {.opt = {.command = COMMAND_RUN, .kernel = kernel_list()[0], .method = METHOD_SIEVE,
-                            .schedule = SCHEDULE_DYNAMIC, .repeat = 1}};
+    cli_state st = {.opt = {.command = COMMAND_RUN,
+                            .kernel = kernel_list()[0],
+                            .method = METHOD_SIEVE,
+                            .schedule = SCHEDULE_DYNAMIC,
+                            .repeat = 1}};
     int status = options_parse(&cli_command, argc, argv, &st, error, size);
     *opt = st.opt;
     if (status || opt->command != COMMAND_RUN)
