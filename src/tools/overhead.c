@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "mpi_env.h"
-#include "numparse.h"
 #include "options.h"
 #include "provenance.h"
 #include "tools/overhead_internal.h"
@@ -129,8 +128,6 @@ static int parse(int argc, char **argv, settings *s, int *done)
     }
     return 0;
 }
-
-/* Under a launcher with 2+ ranks: the MPI rows only, on rank 0 (--rows: "id samples median min q1 q3 max"). */
 
 int overhead_main(int argc, char **argv)
 {

@@ -20,9 +20,6 @@
 #include "xalloc.h"
 
 row *add_row(table *t, const char *id, int workers, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-row *add_row(table *t, const char *id, int workers, const char *fmt, ...)
 {
     row *r = &t->rows[t->count < MAX_ROWS ? t->count++ : MAX_ROWS - 1];
     memset(r, 0, sizeof *r);

@@ -3,16 +3,11 @@
 #include "tools/overhead_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "duration.h"
 #include "report.h"
-#include "version.h"
 
 void print_table(FILE *out, const table *t, const provenance *p)
 {
