@@ -33,15 +33,6 @@ const uint8_t sieve_wheel_residue[8] = WHEEL_RESIDUES;
 #define SIEVE_STORED_ROOT (1u << 26)
 #define SIEVE_NARROW_BYTES (1u << 23)
 
-static void *list_append(prime_list *l, size_t size)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 256;
-        l->v = xrealloc(l->v, l->cap * size, "sieving primes");
-    }
-    return (char *)l->v + size * l->n++;
-}
-
 static size_t env_size(const char *name, size_t lo, size_t hi)
 {
     const char *v = getenv(name);
@@ -181,7 +172,7 @@ static void activate(sieve_scratch *s, const sweep *w, uint32_t p, uint64_t seg_
     const uint32_t q = p / 30;
     const int c = wheel_index_of[p % 30];
     if (p <= w->small_max) {
-        small_prime *sp = list_append(&s->small[c], sizeof *sp);
+        small_prime *sp = prime_list_append(&s->small[c], sizeof *sp);
         sp->q = q;
         sp->b = (int32_t)((int64_t)rel - (int64_t)(q * wheel_offset[k] + wheel_carry[c][k]));
     } else if (p <= w->medium_max) {

@@ -178,16 +178,21 @@ static ALWAYS_INLINE void cross_period(uint8_t *x, uint64_t q, const int c)
     x[q * 28 + wheel_carry[c][7]] &= CROSS_MASK(c, 7);
 }
 
+/* Room for one more record of `size` bytes at the end of l (grown by doubling), returned. */
+static ALWAYS_INLINE void *prime_list_append(prime_list *l, size_t size)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 256;
+        l->v = xrealloc(l->v, l->cap * size, "sieving primes");
+    }
+    return (char *)l->v + size * l->n++;
+}
+
 /* Files a medium prime under the wheel position k of its next crossing, at byte b of the next segment
  * (out: the next generation's lists of its class). */
 static ALWAYS_INLINE void medium_file(prime_list *out, uint32_t q, uint64_t b, unsigned k)
 {
-    prime_list *o = &out[k];
-    if (o->n == o->cap) {
-        o->cap = o->cap ? 2 * o->cap : 256;
-        o->v = xrealloc(o->v, o->cap * sizeof(medium_prime), "sieving primes");
-    }
-    ((medium_prime *)o->v)[o->n++] = (medium_prime){q, (uint32_t)(b << 3) | k};
+    *(medium_prime *)prime_list_append(&out[k], sizeof(medium_prime)) = (medium_prime){q, (uint32_t)(b << 3) | k};
 }
 
 /* sieve_buckets.c: the ring of per-segment bucket lists and the buckets' memory. */
