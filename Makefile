@@ -53,7 +53,7 @@ $(BUILD)/%.o: src/%.c $(BUILD)/buildinfo.h
 # simulated build, by the plain compiler rather than mpicc (mpi.h is not on its include path). The
 # simulated build keeps smpicc for them: its -include of smpi_helpers.h makes their sleeps simulated.
 ifeq ($(MPI)$(SMPI),10)
-PLAIN_CC ?= $(shell $(CC) -showme:command 2>/dev/null || $(CC) -compile_info 2>/dev/null | cut -d' ' -f1 || echo cc)
+PLAIN_CC ?= $(firstword $(shell $(CC) -showme:command 2>/dev/null || $(CC) -compile_info 2>/dev/null) cc)
 else
 PLAIN_CC ?= $(CC)
 endif
