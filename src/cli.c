@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "files.h"
 #include "kernels/pi_exact.h"
 #include "kernels/verify.h"
 #include "numparse.h"
@@ -79,84 +80,55 @@ static int parse_method(const char *text, options *opt, char *error, size_t size
     return 0;
 }
 
-/* The directory of path exists and takes new files, and path is neither a directory nor a file that cannot
- * be written (checked before the run, so a bad path fails fast and no file is touched). */
+/* A path the run will write, checked before the run (files_check_writable), so a bad path fails fast and
+ * no file is touched. */
 static int check_writable(const char *option, const char *path, char *error, size_t size)
 {
-    if (!*path)
-        return options_reject(error, size, "%s: the file name is empty (allowed: a path to a writable file)", option);
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
-    if (access(dir, W_OK) != 0)
-        return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)",
-                              option, path, strerror(errno));
-    if (geteuid() == 0) {
-        /* access() says yes to root even where nothing can be created (/proc): as root, a file really
-         * created there and removed (-o and --trace write a temporary file beside theirs, renamed when it
-         * is whole). Not for other users: every rank of a large job would create one on a shared file
-         * system. */
-        char probe[PATH_MAX + 32];
-        snprintf(probe, sizeof probe, "%s/.primes-probe-XXXXXX", dir);
-        int probe_fd = mkstemp(probe);
-        if (probe_fd < 0)
-            return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a path in a writable directory)",
-                                  option, path, strerror(errno));
-        close(probe_fd);
-        unlink(probe);
-    }
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return 0; /* a new file */
-    if (S_ISDIR(st.st_mode))
-        return options_reject(error, size, "%s: '%s' is a directory (allowed: a path to a file)", option, path);
-    if (S_ISREG(st.st_mode)) {
-        /* opened for writing without truncating or creating: the file is left as it is */
-        int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0)
-            return options_reject(error, size, "%s: cannot write '%s': %s (allowed: a writable file)", option, path,
-                                  strerror(errno));
-        close(fd);
-    }
+    char why[PATH_MAX + 128];
+    if (file_check_writable(path, why, sizeof why) != 0)
+        return options_reject(error, size, "%s: %s", option, why);
     return 0;
 }
 
 /* An existing, non-empty --csv file must hold this version's run rows, so a run never appends its row under
- * another file's header (a trace, a summary, someone else's data, or runs of another schema version). */
+ * another file's header (a trace, a summary, someone else's data, or runs of another schema version); and
+ * a record file is a regular file (a device or a FIFO is never read as records). */
 static int check_csv_kind(const char *path, char *error, size_t size)
 {
-    if (!report_csv_takes_runs(path))
+    if (strcmp(path, "-") == 0)
         return options_reject(error, size,
-                              "--csv: '%s' holds other data (allowed: a new file, or one written by this version's "
-                              "primes --csv, with the " REPORT_SCHEMA " columns)",
+                              "--csv: '-' is not a record file (allowed: a file; --json prints each run on standard "
+                              "output)");
+    switch (report_csv_kind(path)) {
+    case FILE_ABSENT_OR_EMPTY:
+    case FILE_HEADER_MATCHES:
+        return 0;
+    case FILE_NOT_REGULAR:
+        return options_reject(error, size,
+                              "--csv: '%s' is not a regular file (allowed: a new file, or one written by primes "
+                              "--csv; -o and --trace take devices and -)",
                               path);
-    return 0;
+    case FILE_UNREADABLE:
+        return options_reject(error, size, "--csv: cannot read '%s': %s (allowed: a readable runs CSV)", path,
+                              strerror(errno));
+    case FILE_HEADER_OTHER:
+        break;
+    }
+    return options_reject(error, size,
+                          "--csv: '%s' holds other data (allowed: a new file, or one written by this version's "
+                          "primes --csv, with the " REPORT_SCHEMA " columns)",
+                          path);
 }
 
-/* Two of --csv, --trace and -o naming one file would overwrite or interleave each other. */
-static bool same_file(const char *a, const char *b)
-{
-    if (!a || !b)
-        return false;
-    if (strcmp(a, b) == 0)
-        return true;
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
+/* Two of --csv, --trace and -o naming one file would overwrite or interleave each other (a character
+ * device such as /dev/null takes both). */
 static int check_distinct_outputs(const options *opt, char *error, size_t size)
 {
     const char *names[] = {"--csv", "--trace", "--output"};
     const char *paths[] = {opt->csv_path, opt->trace_path, opt->output_path};
     for (int i = 0; i < 3; i++)
         for (int k = i + 1; k < 3; k++)
-            if (same_file(paths[i], paths[k]))
+            if (file_same(paths[i], paths[k]) && !file_is_device(paths[k]))
                 return options_reject(error, size, "%s: '%s' is also the %s file (allowed: a different file for each)",
                                       names[k], paths[k], names[i]);
     return 0;
@@ -403,6 +375,10 @@ static int validate(options *opt, bool n_given, bool from_given, bool method_giv
     if (from_given && opt->from >= opt->n)
         return options_reject(error, size, "--from: %" PRIu64 " is not below -n %" PRIu64 " (allowed: --from < -n)",
                               opt->from, opt->n);
+    if (!k->tasks && opt->from >= opt->n)
+        return options_reject(error, size, "-n: %" PRIu64 " leaves the range [%" PRIu64 ", %" PRIu64
+                              ") empty (allowed: -n above --from, at least 1)",
+                              opt->n, opt->from, opt->n);
     if (method_given && !k->takes_method)
         return options_reject(error, size, "--method: kernel '%s' has no methods (allowed with: %s)", k->name,
                               kernels_where(has_methods, which, sizeof which));

@@ -12,6 +12,7 @@
 
 #include "analyze/command.h"
 #include "cli.h"
+#include "files.h"
 #include "tools/info.h"
 #include "kernels/gmp_alloc.h"
 #include "mpi_env.h"
@@ -115,40 +116,12 @@ static void distinct_hosts(const run_stats *stats, char *out, size_t size)
     free(first);
 }
 
-/* A file written whole or not at all: written to a temporary name beside it, renamed at the end. */
-typedef struct staged_file {
-    char final_path[4096], temp_path[4200];
-    FILE *f;
-} staged_file;
-
-static int staged_open(staged_file *s, const char *path)
+/* The end of a run that cannot go on: temporaries removed (MPI_Abort skips exit's handlers), then every
+ * rank stopped with status. */
+static _Noreturn void abort_run(int status)
 {
-    snprintf(s->final_path, sizeof s->final_path, "%s", path);
-    snprintf(s->temp_path, sizeof s->temp_path, "%s.tmp.%ld", path, (long)getpid());
-    s->f = fopen(s->temp_path, "w");
-    return s->f ? 0 : -1;
-}
-
-static int staged_commit(staged_file *s)
-{
-    int failed = ferror(s->f) | fclose(s->f);
-    s->f = NULL;
-    if (failed || rename(s->temp_path, s->final_path) != 0) {
-        int saved = errno;
-        unlink(s->temp_path);
-        errno = saved ? saved : EIO;
-        return -1;
-    }
-    return 0;
-}
-
-static void staged_discard(staged_file *s)
-{
-    if (s->f) {
-        fclose(s->f);
-        s->f = NULL;
-        unlink(s->temp_path);
-    }
+    files_remove_temporaries();
+    mpi_env_abort(status);
 }
 
 static int run_repetitions(const options *opt, const model *m, int threads, int rank, bool oversubscribed)
@@ -178,10 +151,10 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         provenance_collect(&prov);
     model_options mopt = {.threads = threads};
 
-    staged_file trace = {0};
-    if (rank == 0 && opt->trace_path && staged_open(&trace, opt->trace_path) != 0) {
+    file_output trace = {.temp_slot = -1};
+    if (rank == 0 && opt->trace_path && file_output_open(&trace, opt->trace_path) != 0) {
         fprintf(stderr, "primes: --trace: cannot write '%s': %s\n", opt->trace_path, strerror(errno));
-        mpi_env_abort(EXIT_USAGE);
+        abort_run(EXIT_USAGE);
     }
 
     int status = 0;
@@ -204,8 +177,7 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         if (failed) {
             if (rank == 0)
                 fprintf(stderr, "primes: the run failed: %s\n", stats.error[0] ? stats.error : "unknown error");
-            staged_discard(&trace);
-            mpi_env_abort(EXIT_RUN_FAILED);
+            abort_run(EXIT_RUN_FAILED);
         }
         uint64_t rss = mpi_env_max_u64(peak_rss_kib());
         if (rank == 0 && timed) {
@@ -242,11 +214,11 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
             if (trace.f)
                 report_trace_rows(trace.f, &rec, &stats, rep == opt->warmup);
             if (rep + 1 == total && opt->output_path) {
-                staged_file out = {0};
-                if (staged_open(&out, opt->output_path) != 0 ||
-                    opt->kernel->write_output(&j, partial, out.f, opt->hex) != 0 || staged_commit(&out) != 0) {
+                file_output out;
+                if (file_output_open(&out, opt->output_path) != 0 ||
+                    opt->kernel->write_output(&j, partial, out.f, opt->hex) != 0 || file_output_commit(&out) != 0) {
                     fprintf(stderr, "primes: --output: cannot write '%s': %s\n", opt->output_path, strerror(errno));
-                    staged_discard(&out);
+                    file_output_discard(&out);
                     status = EXIT_RUN_FAILED;
                 }
             }
@@ -256,7 +228,7 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         free(stats.hosts);
     }
     free(partial);
-    if (trace.f && staged_commit(&trace) != 0) {
+    if (trace.f && file_output_commit(&trace) != 0) {
         fprintf(stderr, "primes: --trace: cannot write '%s': %s\n", opt->trace_path, strerror(errno));
         status = EXIT_RUN_FAILED;
     }
@@ -290,7 +262,8 @@ static int primes_main(int argc, char **argv)
 {
     int launcher_rank = mpi_env_launcher_rank();
     int launcher_size = mpi_env_launcher_size();
-    xalloc_set_fatal_handler(mpi_env_abort);
+    files_guard_exits(launcher_rank == 0);
+    xalloc_set_fatal_handler(abort_run);
     xalloc_configure(launcher_rank, launcher_size > 1);
     gmp_use_xalloc();
     if (argc > 1 && strcmp(argv[1], "analyze") == 0) {

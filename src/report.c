@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "duration.h"
+#include "files.h"
 #include "xalloc.h"
 
 typedef enum { FIELD_U64, FIELD_INT, FIELD_REAL, FIELD_STR, FIELD_BOOL, FIELD_NULL } field_kind;
@@ -243,45 +244,10 @@ static void csv_field(char **buf, size_t *len, size_t *cap, const field *f)
     csv_text(buf, len, cap, tmp);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        buf += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 void report_csv_field(char **buf, size_t *len, size_t *cap, const char *text, bool last)
 {
     csv_text(buf, len, cap, text);
     (*buf)[(*len)++] = last ? '\n' : ',';
-}
-
-int report_append_lines(const char *path, const char *header, size_t header_len, const char *rows,
-                        size_t rows_len)
-{
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    int status = -1;
-    if (fd >= 0 && flock(fd, LOCK_EX) == 0) {
-        struct stat st;
-        status = 0;
-        if (fstat(fd, &st) == 0 && st.st_size == 0)
-            status = write_all(fd, header, header_len);
-        if (status == 0)
-            status = write_all(fd, rows, rows_len);
-    }
-    int saved = errno;
-    if (fd >= 0)
-        close(fd);
-    errno = saved;
-    return status;
 }
 
 /* The CSV header line of these fields (names only), malloc'd, with its newline. */
@@ -297,11 +263,8 @@ static char *csv_header(const field *f, size_t n, size_t *hlen)
     return header;
 }
 
-bool report_csv_takes_runs(const char *path)
+file_header_kind report_csv_kind(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return true; /* a new file */
     /* this version's header: the field names do not depend on the values */
     static const kernel no_kernel;
     static const model no_model = {.name = ""};
@@ -312,14 +275,9 @@ bool report_csv_takes_runs(const char *path)
     char hex[24];
     size_t want_len;
     char *want = csv_header(fields, record_fields(&rec, fields, hex, sizeof hex), &want_len);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got = getline(&line, &cap, f);
-    fclose(f);
-    bool takes = got <= 0 || ((size_t)got == want_len && memcmp(line, want, want_len) == 0);
-    free(line);
+    file_header_kind kind = file_header_of(path, want, want_len);
     free(want);
-    return takes;
+    return kind;
 }
 
 int report_csv_append(const char *path, const run_record *rec)
@@ -333,7 +291,7 @@ int report_csv_append(const char *path, const run_record *rec)
         csv_field(&row, &len, &cap, &f[i]);
         row[len++] = i + 1 < n ? ',' : '\n';
     }
-    int status = report_append_lines(path, header, hlen, row, len);
+    int status = file_append_lines(path, header, hlen, row, len);
     int saved = errno;
     free(header);
     free(row);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "files.h"
 #include "job.h"
 #include "kernels/kernel.h"
 #include "models/model.h"
@@ -16,9 +17,9 @@
  * simulation's columns). */
 bool report_schema_known(const char *schema);
 
-/* Whether path may take run rows: a new or empty file, or one whose header is this version's, column for
- * column (a file of primes-run/1 rows would get rows one column longer than its header). */
-bool report_csv_takes_runs(const char *path);
+/* Whether path may take run rows: FILE_ABSENT_OR_EMPTY or FILE_HEADER_MATCHES (this version's header,
+ * column for column: a file of primes-run/1 rows would get rows one column longer than its header). */
+file_header_kind report_csv_kind(const char *path);
 
 /* One timed repetition, everything the outputs need. */
 typedef struct run_record {
@@ -51,11 +52,6 @@ void report_json_string(FILE *out, const char *s);
 /* Appends text to a growing buffer as one CSV field (quoted when it holds a comma, quote or line break),
  * followed by ',' or, for the last field, '\n'. */
 void report_csv_field(char **buf, size_t *len, size_t *cap, const char *text, bool last);
-/* Appends rows (whole lines) to path in one write under an exclusive lock, the header first when the
- * file is empty, so concurrent writers never interleave or repeat the header. 0, or -1 with errno set. */
-int report_append_lines(const char *path, const char *header, size_t header_len, const char *rows,
-                        size_t rows_len);
-
 /* Writes one row per work item of stats to out (the header when `header`). */
 void report_trace_rows(FILE *out, const run_record *rec, const run_stats *stats, bool header);
 

@@ -2,18 +2,37 @@
 #include "analyze/csv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
 int csv_open(csv_reader *r, const char *path, char *err, size_t err_size)
 {
     *r = (csv_reader){.path = path, .next_line = 1};
-    r->file = fopen(path, "r");
+    /* O_NONBLOCK: a FIFO with no writer is refused at once rather than waited for */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        /* a device never ends (/dev/zero), a FIFO is read once: records come from files */
+        snprintf(err, err_size, "%s: not a regular file (allowed: a runs CSV file written by primes --csv)", path);
+        close(fd);
+        return -1;
+    }
+    r->file = fdopen(fd, "r");
     if (!r->file) {
         snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
         return -1;
     }
     return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "xalloc.h"
 
 /* ---- an aligned text table ---- */
@@ -334,34 +335,45 @@ static void csv_row(FILE *f, const series_result *s, const config_result *c)
     csv_text(f, r->platform, true);
 }
 
+/* The summary's header line, newline included, malloc'd. */
+static char *summary_header(size_t *len)
+{
+    size_t n_cols = sizeof summary_columns / sizeof *summary_columns, cap = 1;
+    for (size_t i = 0; i < n_cols; i++)
+        cap += strlen(summary_columns[i]) + 1;
+    char *h = xmalloc(cap, "summary header");
+    *len = 0;
+    for (size_t i = 0; i < n_cols; i++)
+        *len += (size_t)snprintf(h + *len, cap - *len, "%s%c", summary_columns[i], i + 1 == n_cols ? '\n' : ',');
+    return h;
+}
+
+bool analysis_csv_may_replace(const char *path)
+{
+    size_t len;
+    char *header = summary_header(&len);
+    file_header_kind kind = file_header_of(path, header, len);
+    free(header);
+    return kind != FILE_HEADER_OTHER && kind != FILE_UNREADABLE;
+}
+
 int analysis_write_csv(const char *path, const analysis *a)
 {
-    size_t len = strlen(path) + 32;
-    char *temp = xmalloc(len, "summary path");
-    snprintf(temp, len, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(temp, "w");
-    if (!f) {
-        int saved = errno;
-        free(temp);
-        errno = saved;
+    file_output out;
+    if (file_output_open(&out, path) != 0)
         return -1;
-    }
-    size_t n_cols = sizeof summary_columns / sizeof *summary_columns;
-    for (size_t i = 0; i < n_cols; i++)
-        csv_text(f, summary_columns[i], i + 1 == n_cols);
+    size_t len;
+    char *header = summary_header(&len);
+    fputs(header, out.f);
+    free(header);
     for (size_t i = 0; i < a->n_series; i++)
         for (size_t k = 0; k < a->series[i].n_configs; k++)
-            csv_row(f, &a->series[i], &a->series[i].configs[k]);
-    int failed = ferror(f);
-    failed |= fclose(f);
-    int saved = errno;
-    if (failed || rename(temp, path) != 0) {
-        saved = errno ? errno : EIO;
-        unlink(temp);
-        free(temp);
+            csv_row(out.f, &a->series[i], &a->series[i].configs[k]);
+    if (file_output_commit(&out) != 0) {
+        int saved = errno;
+        file_output_discard(&out);
         errno = saved;
         return -1;
     }
-    free(temp);
     return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef PRIMES_ANALYZE_PRINT_H
 #define PRIMES_ANALYZE_PRINT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analyze/series.h"
@@ -14,5 +15,8 @@ void analysis_print_table(FILE *out, const analysis *a, const analysis_options *
 /* Writes the summary CSV to path whole or not at all (a temporary file renamed). Returns 0, or -1 with
  * errno set. */
 int analysis_write_csv(const char *path, const analysis *a);
+/* Whether a summary may go to path: a new or empty file, a device, or an earlier summary (never a runs CSV
+ * or anything else that would be lost). */
+bool analysis_csv_may_replace(const char *path);
 
 #endif

@@ -11,13 +11,14 @@
 #include "tools/overhead.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <omp.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "mpi_env.h"
 #include "options.h"
 #include "provenance.h"
@@ -106,7 +107,7 @@ static void usage_line(const char *message)
 static int parse(int argc, char **argv, settings *s, int *done)
 {
     *done = 0;
-    char error[512];
+    char error[PATH_MAX + 160];
     if (options_parse(&overhead_command, argc, argv, s, error, sizeof error) != 0) {
         usage_line(error);
         return EXIT_USAGE;
@@ -117,14 +118,19 @@ static int parse(int argc, char **argv, settings *s, int *done)
         return 0;
     }
     if (s->csv_path) {
-        int fd = open(s->csv_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0) {
-            snprintf(error, sizeof error, "--csv: cannot write '%s': %s (allowed: a writable file)", s->csv_path,
-                     strerror(errno));
-            usage_line(error);
-            return EXIT_USAGE;
-        }
-        close(fd);
+        /* checked, never created, before anything is measured: a file of another kind is refused */
+        file_header_kind kind = file_header_of(s->csv_path, overhead_csv_header, strlen(overhead_csv_header));
+        char why[PATH_MAX + 128];
+        if (kind == FILE_HEADER_OTHER || kind == FILE_NOT_REGULAR || strcmp(s->csv_path, "-") == 0)
+            snprintf(error, sizeof error,
+                     "--csv: '%s' %s (allowed: a new file, or one written by primes overhead --csv)", s->csv_path,
+                     kind == FILE_HEADER_OTHER ? "holds other data" : "is not a regular file");
+        else if (file_check_writable(s->csv_path, why, sizeof why) != 0)
+            snprintf(error, sizeof error, "--csv: %s", why);
+        else
+            return 0;
+        usage_line(error);
+        return EXIT_USAGE;
     }
     return 0;
 }

@@ -57,6 +57,7 @@ void measure_launcher(const settings *s, table *t);
 int overhead_under_launcher(const settings *s, int *argc, char ***argv);
 
 /* overhead_output.c */
+extern const char overhead_csv_header[]; /* the --csv file's first line, newline included */
 void print_table(FILE *out, const table *t, const provenance *p);
 void print_json(FILE *out, const table *t, const provenance *p, const char *timestamp);
 int append_csv(const char *path, const table *t, const provenance *p, const char *timestamp);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "duration.h"
+#include "files.h"
 #include "report.h"
 
 void print_table(FILE *out, const table *t, const provenance *p)
@@ -70,11 +71,12 @@ void print_json(FILE *out, const table *t, const provenance *p, const char *time
     }
 }
 
+const char overhead_csv_header[] = "schema,what,label,workers,samples,median_s,min_s,q1_s,q3_s,max_s,note,host,"
+                                  "cpu_model,cores_allowed,cores_online,version,git_commit,compiler,timestamp\n";
+
 /* Appends every row (and the header to an empty file) in one write under an exclusive lock. */
 int append_csv(const char *path, const table *t, const provenance *p, const char *timestamp)
 {
-    static const char header[] = "schema,what,label,workers,samples,median_s,min_s,q1_s,q3_s,max_s,note,host,"
-                                 "cpu_model,cores_allowed,cores_online,version,git_commit,compiler,timestamp\n";
     char *buf = NULL;
     size_t len = 0, cap = 0;
     for (int i = 0; i < t->count; i++) {
@@ -98,7 +100,7 @@ int append_csv(const char *path, const table *t, const provenance *p, const char
         for (size_t f = 0; f < n; f++)
             report_csv_field(&buf, &len, &cap, fields[f], f + 1 == n);
     }
-    int status = report_append_lines(path, header, sizeof header - 1, buf ? buf : "", len);
+    int status = file_append_lines(path, overhead_csv_header, sizeof overhead_csv_header - 1, buf ? buf : "", len);
     int saved = errno;
     free(buf);
     errno = saved;

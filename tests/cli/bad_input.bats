@@ -23,7 +23,7 @@ check_bad() {
     grep -q "allowed" "$err" || grep -q "see primes --help" "$err" || { echo "no allowed values named"; cat "$err"; return 1; }
     [ "$(cat "$SCRATCH/existing.csv")" = keep ] || { echo "existing file changed"; return 1; }
     [ ! -e "$SCRATCH/new/runs.csv" ] && [ ! -e "$SCRATCH/fresh.csv" ] || { echo "a file was created"; return 1; }
-    ! ls "$SCRATCH"/*.tmp.* >/dev/null 2>&1 || { echo "a temporary file was left"; return 1; }
+    ! ls "$SCRATCH"/.primes-* >/dev/null 2>&1 || { echo "a temporary file was left"; return 1; }
 }
 
 @test "junk for -n" { check_bad "'abc'" -n abc --csv "$SCRATCH/existing.csv"; }

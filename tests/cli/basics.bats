@@ -91,7 +91,7 @@ load ../lib/common
     [[ "$output" == *"$digits decimal digits"* ]]
     run "$PRIMES" product -n 30 -o "$SCRATCH/p.hex" --hex
     [ "$(cat "$SCRATCH/p.hex")" = "$(printf '%x' 6469693230)" ]
-    ! ls "$SCRATCH"/*.tmp.* 2>/dev/null
+    ! ls "$SCRATCH"/.primes-* 2>/dev/null
 }
 
 @test "the product never prints the number itself to the terminal" {
@@ -118,8 +118,10 @@ load ../lib/common
     done
 }
 
-@test "edges: n = 0, 1, 2, 3 and a start inside a segment" {
-    [ "$("$PRIMES" -n 0 --json | json_get result)" = 0 ]
+@test "edges: n = 0 refused; 1, 2, 3 and a start inside a segment" {
+    run "$PRIMES" -n 0 --json # an empty range is refused before the run, as --from 100 -n 100 is
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"leaves the range [0, 0) empty"* ]]
     [ "$("$PRIMES" -n 1 --json | json_get result)" = 0 ]
     [ "$("$PRIMES" -n 2 --json | json_get result)" = 0 ]
     [ "$("$PRIMES" -n 3 --json | json_get result)" = 1 ]

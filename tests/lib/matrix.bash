@@ -3,7 +3,7 @@
 # every schedule and several worker counts, must give every result field identical to serial.
 
 # Each case: kernel, method (- for none), the chunk that cuts the range into a few dozen items, then the
-# range options. -n 0 is the empty range (no items); -n 100 has fewer items than workers.
+# range options. -n 1 is a range of one number (one item); -n 100 has fewer items than workers.
 MATRIX_CASES=(
     "count sieve 100000 --from 1000003 -n 3000000"
     "count trial 15000 --from 1000003 -n 1300000"
@@ -12,8 +12,8 @@ MATRIX_CASES=(
     "product trial 15000 --from 1000003 -n 1300000"
     "product naive 500 --from 20011 -n 30000"
     "spin - 300000 --from 12345 -n 5000000"
-    "count sieve 1000 -n 0"
-    "product sieve 1000 -n 0"
+    "count sieve 1000 -n 1"
+    "product sieve 1000 -n 1"
     "count sieve 1000 -n 100"
     "product naive 1000 -n 100"
 )
