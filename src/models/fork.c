@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +84,18 @@ typedef struct shared_state {
 static void round_barrier(void *barrier)
 {
     pthread_barrier_wait(barrier);
+}
+
+/* A forked process ends with the one that forked it: the kernel kills it when its parent dies (on Linux;
+ * the parent's forking thread, which is its main thread here), and it leaves at once if that already
+ * happened between fork and now. Without this, `kill` of the parent left its workers running under init. */
+static void end_with_parent(pid_t parent)
+{
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    if (getppid() != parent)
+        _exit(1);
 }
 
 static _Noreturn void child_main(const job *j, int workers, int id, shared_state *shared, double t0, int fd)
@@ -239,8 +254,10 @@ static void fork_merge(const job *j, void *into, void *from)
     void **outs = partials_new(j, 2);
     fflush(stdout);
     fflush(stderr);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        end_with_parent(parent);
         close(fds[0]);
         j->kernel->split->part(j, into, from, 1, 2, outs[1]);
         void *packed;
@@ -295,6 +312,7 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
             status = -1;
             break;
         }
+        pid_t parent = getpid();
         pid_t pid = fork();
         if (pid < 0) {
             snprintf(stats->error, sizeof stats->error, "cannot fork worker process %d: %s", w, strerror(errno));
@@ -304,6 +322,7 @@ static int fork_run(const job *j, const model_options *opt, void *partial, run_s
             break;
         }
         if (pid == 0) {
+            end_with_parent(parent);
             close(fds[0]);
             for (int k = 0; k < w; k++)
                 close(kids[k].fd);
