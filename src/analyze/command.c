@@ -21,6 +21,7 @@
 #include "analyze/work.h"
 #include "numparse.h"
 #include "options.h"
+#include "files.h"
 #include "xalloc.h"
 
 enum { EXIT_USAGE = 2 };
@@ -181,14 +182,34 @@ static int analyze_files(const analyze_args *args)
 {
     gsl_set_error_handler_off();
     run_set set = {0};
-    char err[1024];
+    char err[PATH_MAX + 512];
+    if (args->csv_path) {
+        /* before anything is read: the summary never replaces an input or a file of another kind */
+        for (int i = 0; i < args->n_files; i++)
+            if (file_same(args->csv_path, args->files[i]))
+                return usage_error("--csv: '%s' is also an input (allowed: a new file, or an earlier summary)",
+                                   args->csv_path);
+        if (file_check_writable(args->csv_path, err, sizeof err) != 0)
+            return usage_error("--csv: %s", err);
+        if (!analysis_csv_may_replace(args->csv_path))
+            return usage_error("--csv: '%s' holds other data (allowed: a new file, or a summary written by primes "
+                               "analyze --csv)",
+                               args->csv_path);
+    }
     for (int i = 0; i < args->n_files; i++)
         if (runs_load(&set, args->files[i], err, sizeof err) != 0) {
             runs_free(&set);
             return usage_error("%s", err);
         }
     if (set.count == 0) {
+        size_t failed = set.failed;
+        const char *file = set.first_failed_file;
+        unsigned long line = set.first_failed_line;
         runs_free(&set);
+        if (failed)
+            return usage_error("%s:%lu: every run failed verification (%zu): the timing of a wrong answer is not "
+                               "analysed",
+                               file, line, failed);
         return usage_error("no run rows in %s%s", args->files[0], args->n_files > 1 ? " and the other files" : "");
     }
     analysis a;
@@ -200,6 +221,9 @@ static int analyze_files(const analyze_args *args)
         int csv_failed = args->csv_path && analysis_write_csv(args->csv_path, &a) != 0;
         int saved = errno;
         analysis_print_table(stdout, &a, &args->analysis);
+        if (set.failed)
+            printf("\nfailed verification: %zu run%s, left out of every statistic and fit (the first at %s:%lu)\n",
+                   set.failed, set.failed == 1 ? "" : "s", set.first_failed_file, set.first_failed_line);
         if (csv_failed)
             status = usage_error("--csv: cannot write '%s': %s", args->csv_path, strerror(saved));
     }

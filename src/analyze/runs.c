@@ -128,6 +128,9 @@ static int count_hosts(const char *list)
     return n;
 }
 
+/* parse_row's answer for a well-formed row of a run whose answer was wrong (errors are -1) */
+enum { ROW_FAILED_VERIFICATION = 1 };
+
 static int parse_row(const row_context *c, run_row *row)
 {
     const char *schema = text(c, COL_SCHEMA);
@@ -150,8 +153,7 @@ static int parse_row(const row_context *c, run_row *row)
         return fail(c, "workers %d is not ranks x threads = %d x %d", row->workers, row->ranks, row->threads);
     const char *ok = text(c, COL_VERIFY_OK);
     if (strcmp(ok, "false") == 0)
-        return fail(c, "this run failed verification (verify_ok false): the timing of a wrong answer is not "
-                       "analysed");
+        return ROW_FAILED_VERIFICATION;
     if (ok[0] && strcmp(ok, "true") != 0)
         return fail(c, "verify_ok: '%.40s' is not true, false or empty", ok);
     const char *over = text(c, COL_OVERSUBSCRIBED);
@@ -250,8 +252,15 @@ static int load_rows(csv_reader *csv, run_set *set, char *err, size_t err_size)
             set->rows = xrealloc(set->rows, set->cap * sizeof *set->rows, "run rows");
         }
         status = parse_row(&ctx, &set->rows[set->count]);
-        if (status == 0)
+        if (status == ROW_FAILED_VERIFICATION) {
+            if (set->failed++ == 0) {
+                set->first_failed_file = csv->path;
+                set->first_failed_line = csv->line;
+            }
+            status = 0;
+        } else if (status == 0) {
             set->count++;
+        }
     }
     if (got < 0)
         status = -1;

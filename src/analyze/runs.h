@@ -28,13 +28,17 @@ typedef struct run_row {
 typedef struct run_set {
     run_row *rows;
     size_t count, cap;
+    size_t failed;                 /* rows that failed verification: counted, never analysed */
+    const char *first_failed_file; /* where the first of them is */
+    unsigned long first_failed_line;
 } run_set;
 
 /* Appends the rows of one runs CSV to set. Columns are found by name; a runs file must have kernel, method,
  * from, n, model, ranks, threads, workers, schedule, chunk and wall_s, and the others (schema, items,
  * result, low64, mod_m61, verify_ok, oversubscribed, cores_allowed, cores_online, host, hosts, timestamp,
  * git_commit, cpu_model, simulated, sim_platform) are used when present. A header line repeated inside the file (files joined with cat)
- * is skipped. Returns 0, or -1 with "PATH:LINE: REASON" in err. */
+ * is skipped. A row that failed verification (verify_ok false) is counted in set->failed and left out: the
+ * timing of a wrong answer is not analysed. Returns 0, or -1 with "PATH:LINE: REASON" in err. */
 int runs_load(run_set *set, const char *path, char *err, size_t err_size);
 
 void runs_free(run_set *set);

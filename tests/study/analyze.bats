@@ -100,7 +100,7 @@ HEADER="schema,kernel,method,from,n,model,ranks,threads,workers,schedule,chunk,w
     bad_input "$HEADER"$'\nprimes-run/1,count,sieve,0,1e6,omp,1,2,2,dynamic,10,1.5s,78498,true\n' "2: wall_s: '1.5s' is not a number"
     bad_input "$HEADER"$'\nprimes-run/1,count,sieve,0,1e6,omp,1,2,2,dynamic,10,1.5,78498,true\nprimes-run/1,count,sieve,0,1e6,omp,1,two,2,dynamic,10,1.5,78498,true\n' "3: threads: 'two' is not a number"
     bad_input "$HEADER"$'\nprimes-run/1,count,sieve,0,1e6,omp,1,2,2,dynamic,10,1.5\n' "2: 12 fields, but the header has 14"
-    bad_input "$HEADER"$'\nprimes-run/1,count,sieve,0,1e6,omp,1,2,2,dynamic,10,1.5,78498,false\n' "2: this run failed verification"
+    bad_input "$HEADER"$'\nprimes-run/1,count,sieve,0,1e6,omp,1,2,2,dynamic,10,1.5,78498,false\n' "2: every run failed verification (1)"
     bad_input "" "1: the file is empty"
 }
 
