@@ -45,7 +45,25 @@ lib_die_usage() {
 # lib_write_atomic FILE: writes stdin to FILE whole or not at all (a temporary name beside it, renamed).
 lib_write_atomic() {
     local tmp="$1.tmp.$$"
-    cat >"$tmp" && mv "$tmp" "$1"
+    if cat >"$tmp" && mv "$tmp" "$1"; then return 0; fi
+    rm -f "$tmp"
+    return 1
+}
+
+# lib_claim_dir DIR MARKER: DIR may be written by this script, whose folders hold MARKER: DIR is new,
+# empty (a lock left by a stopped run does not count), or holds MARKER. A file, or a folder holding
+# anything else (a study given to tutorials.sh, someone's data), is refused with one line and exit 2,
+# before anything in it is touched.
+lib_claim_dir() {
+    local dir=$1 marker=$2 found
+    [[ ! -e "$dir" || -d "$dir" ]] ||
+        lib_die_usage "--dir: '$dir' is not a folder (allowed: a new folder, or one this script wrote)"
+    [[ -d "$dir" && ! -e "$dir/$marker" ]] || return 0
+    found=$(find "$dir" -mindepth 1 -maxdepth 1 ! -name .lock -printf '%f\n' 2>/dev/null | LC_ALL=C sort | head -n 3 |
+        paste -sd ' ' -)
+    [[ -z "$found" ]] ||
+        lib_die_usage "--dir: '$dir' holds files this script did not write ($found ...; no $marker) (allowed: a new" \
+            "or empty folder, or one with $marker)"
 }
 
 # lib_listed PRIMES SECTION: the names primes --list gives in SECTION (kernels, methods, models,

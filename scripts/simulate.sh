@@ -42,7 +42,7 @@ platform P: the file of platform P and how many ranks its host list places ("FIL
   no host list, one rank per host)
 
 exit status: that of primes (0, 1 verification failed, 2 bad input, 3 the run failed); 2 for a bad
-option, a missing or malformed platform; 130 interrupted
+option, a missing or malformed platform; 128+N stopped by signal N (130 Ctrl-C, 143 kill)
 EOF
 }
 
@@ -140,7 +140,9 @@ simulate_run() {
     run_err=$(mktemp "${TMPDIR:-/tmp}/simulate-err.XXXXXX")
     run_out=$(mktemp "${TMPDIR:-/tmp}/simulate-out.XXXXXX")
     trap 'rm -f "$run_err" "$run_out"' EXIT
-    trap 'exit 130' INT TERM
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
     local err="$run_err" out="$run_out"
     if [[ -n "${PRIMES_SIM_USAGE:-}" ]]; then
         # what the simulation cost here: one line per run of ranks, wall seconds and the simulator's peak
@@ -252,7 +254,6 @@ simulate_calibrate() {
     host=$(hostname -s 2>/dev/null || hostname)
     cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
     commit=$(git -C "$repo" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-    local tmp="$calibration_file.tmp.$$"
     {
         echo "# The speed of this machine for simulated runs: written by scripts/simulate.sh calibrate."
         echo "# reference_speed is smpi/host-speed, the flop/s that one CPU second of a rank stands for:"
@@ -264,8 +265,7 @@ simulate_calibrate() {
         echo "commit $commit"
         echo "rounds $reps"
         echo "$report"
-    } >"$tmp"
-    mv "$tmp" "$calibration_file"
+    } | lib_write_atomic "$calibration_file"
     if [[ -n "$dir" ]]; then
         mv "$csv" "$dir/calibration.csv"
         cp "$calibration_file" "$dir/calibration.txt"

@@ -55,7 +55,8 @@ where:
       --dry-run           print the plan and every command; run nothing
   -h, --help              this text
 
-exit status: 0 done, 1 a run failed (see DIR/runs.log and DIR/commands.log), 2 bad usage, 130 interrupted
+exit status: 0 done, 1 a run failed (see DIR/runs.log and DIR/commands.log), 2 bad usage, 128+N stopped
+by signal N (130 Ctrl-C, 143 kill), resumable
 EOF
 }
 
@@ -344,6 +345,7 @@ host=$(hostname -s 2>/dev/null || hostname)
 [[ -n "$dir" ]] || dir="$repo/results/$name"
 runs="$dir/runs.csv"
 meta="$dir/study.json"
+lib_claim_dir "$dir" study.json
 if [[ -n "$simulate" ]]; then
     # -V: under smpirun, SimGrid answers --version itself
     version=$("$repo/scripts/simulate.sh" run --platform this-machine --smpi "$smpi" -- -V)
@@ -529,7 +531,21 @@ fi
 [[ -z "$simulate" || -s "$dir/platform.xml" ]] || cp "$simulated_file" "$dir/platform.xml"
 if [[ "$(id -u)" -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 write_meta running
-trap 'write_meta interrupted; echo "study.sh: interrupted; run the same command again to resume" >&2; exit 130' INT TERM
+# stopped STOPPED_BY: the study ends as the signal asked (exit status 128 + its number), resumable
+stopped() {
+    # the run in flight is stopped too, and waited for (it removes its temporaries)
+    if [[ -n "${RUN_PID:-}" ]]; then
+        kill -TERM "$RUN_PID" 2>/dev/null || true
+        wait "$RUN_PID" 2>/dev/null || true
+    fi
+    write_meta interrupted
+    echo "study.sh: stopped by SIG$1; run the same command again to resume" >&2
+    exit $((128 + $(kill -l "$1")))
+}
+for sig in INT TERM HUP; do
+    # shellcheck disable=SC2064 # the signal's name is fixed when the trap is set
+    trap "stopped $sig" "$sig"
+done
 
 run_point() { # run_point CONFIG ROUND
     local cmd status start stop threads
@@ -538,9 +554,19 @@ run_point() { # run_point CONFIG ROUND
     echo "$(now) round $2: ${cmd[*]}" >>"$dir/commands.log"
     start=$EPOCHREALTIME
     status=0
-    OMP_NUM_THREADS="$threads" "${cmd[@]}" >>"$dir/runs.log" 2>&1 || status=$?
+    # in the background, waited for: a signal to study.sh is answered at once, not after the run
+    OMP_NUM_THREADS="$threads" "${cmd[@]}" >>"$dir/runs.log" 2>&1 &
+    RUN_PID=$!
+    wait "$RUN_PID" || status=$?
+    RUN_PID=""
     stop=$EPOCHREALTIME
     echo "$(now) exit $status" >>"$dir/commands.log"
+    # a run ended by a signal is a stop, not a failure: mpirun answers its own SIGTERM with 1, which
+    # alone would read as a wrong answer, but primes says which signal stopped it
+    local signal
+    signal=$(tail -n 20 "$dir/runs.log" | sed -n 's/^primes: stopped by SIG\([A-Z]*\);.*/\1/p' | tail -n 1)
+    [[ $status -gt 128 && -z "$signal" ]] && signal=$(kill -l "$((status - 128))" 2>/dev/null || true)
+    [[ -z "$signal" || $status -eq 0 ]] || stopped "$signal"
     if [[ $status -ne 0 ]]; then
         echo >&2
         echo "study.sh: this run failed with status $status:" >&2

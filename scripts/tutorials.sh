@@ -134,13 +134,14 @@ for line in "${plan[@]}"; do
 done
 [[ ${#selected[@]} -gt 0 ]] || die_usage "nothing to run: no experiment of the plan under the models asked for"
 
-# ---- the directory: our files only are replaced ----
+# ---- the directory: our files only are replaced, in a folder of ours ----
+lib_claim_dir "$dir" tutorials.json
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 exec 9>"$dir/.lock"
 flock -n 9 || die_usage "another tutorials.sh is running in $dir"
 rm -rf "$dir/traces" "$dir/plots"
-rm -f "$dir"/{runs.csv,runs.log,commands.log,comparison.csv,table.txt,overhead.csv,overhead.txt,tutorials.json,info.txt,load.csv,plots.log}
+rm -f "$dir"/{runs.csv,runs.log,commands.log,comparison.csv,table.txt,overhead.csv,overhead.txt,info.txt,load.csv,plots.log}
 mkdir -p "$dir/traces"
 if [[ "$(id -u)" -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 unset OMP_NUM_THREADS
