@@ -169,3 +169,34 @@ PY
     [[ "$output" == *"count 1e10 and product 1e7"* && "$output" == *"1, 2 and 4 workers"* ]]
     [[ "$output" == *"5 timed repetitions"* && "$output" == *"--quick"* ]]
 }
+
+# stop_study SIGNAL TARGET: a study of one long point, stopped by SIGNAL sent to TARGET (study: study.sh;
+# mpirun: the launcher alone, which answers it with 1); study.sh's exit status in STOP_STATUS
+stop_study() {
+    local dir="$SCRATCH/stopped-$1-$2" pid target i
+    "$STUDY" --primes "$PRIMES" --dir "$dir" --kernels count -n count=1e13 --models mpi --workers 2 \
+        --reps 1 --warmup-rounds 0 >"$SCRATCH/study.out" 2>&1 3>&- &
+    pid=$!
+    for i in $(seq 300); do
+        compgen -G "$dir/traces/.primes-*" >/dev/null && break
+        sleep 0.05
+    done
+    target=$pid
+    [[ $2 == mpirun ]] && target=$(pgrep -P "$pid" -x mpirun)
+    kill -"$1" "$target"
+    STOP_STATUS=0
+    wait "$pid" || STOP_STATUS=$?
+    grep -q '"status": "interrupted"' "$dir/study.json" || { echo "study.json: $(cat "$dir/study.json")"; return 1; }
+    if compgen -G "$dir/traces/.primes-*" >/dev/null; then echo 'unexpectedly true: compgen -G "$dir/traces/.primes-*" >/dev/null'; return 1; fi
+    if pgrep -f "primes count -n 1e13 .*$dir" >/dev/null; then echo 'unexpectedly true: pgrep -f "primes count -n 1e13 .*$dir" >/dev/null'; return 1; fi
+}
+
+@test "a study stopped by a signal ends with 128+signal, resumable, with nothing half-written" {
+    stop_study TERM study
+    [ "$STOP_STATUS" -eq 143 ]
+    grep -q "study.sh: stopped by SIGTERM; run the same command again to resume" "$SCRATCH/study.out"
+    # mpirun's own 1 is not taken for a failed verification: primes said it was stopped
+    stop_study TERM mpirun
+    [ "$STOP_STATUS" -eq 143 ]
+    if grep -q "this run failed" "$SCRATCH/study.out"; then echo 'unexpectedly true: grep -q "this run failed" "$SCRATCH/study.out"'; return 1; fi
+}
