@@ -21,13 +21,7 @@ n = int(sys.argv[1]); resource.setrlimit(resource.RLIMIT_FSIZE, (n, n)); os.exec
 start_long() {
     "${PLAIN[@]}" "$PRIMES" count -n 1e13 -q --trace "$SCRATCH/trace.csv" "$@" >"$SCRATCH/out" 2>"$SCRATCH/err" 3>&- &
     PID=$!
-    local i
-    for i in $(seq 200); do
-        compgen -G "$SCRATCH/.primes-*" >/dev/null && return 0
-        sleep 0.05
-    done
-    echo "no temporary appeared"
-    return 1
+    wait_for_temporary "$SCRATCH"
 }
 
 no_temporaries() {

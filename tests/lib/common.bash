@@ -28,3 +28,14 @@ import json, sys
 print(type(json.loads(sys.stdin.readline())[sys.argv[1]]).__name__)
 ' "$1"
 }
+
+# wait_for_temporary DIR: waits (up to 15 s) until a run's temporary (.primes-XXXXXX) exists in DIR
+wait_for_temporary() {
+    local i
+    for i in $(seq 300); do
+        compgen -G "$1/.primes-*" >/dev/null && return 0
+        sleep 0.05
+    done
+    echo "no temporary appeared in $1"
+    return 1
+}

@@ -107,13 +107,7 @@ MPIRUN=(mpirun --oversubscribe --mca pml ob1 --mca btl self,vader)
 mpi_long() {
     "${MPIRUN[@]}" -np "$1" "$PRIMES" count -n 1e13 -q --trace "$SCRATCH/trace.csv" >"$SCRATCH/out" 2>"$SCRATCH/err" 3>&- &
     MPIRUN_PID=$!
-    local i
-    for i in $(seq 300); do
-        compgen -G "$SCRATCH/.primes-*" >/dev/null && return 0
-        sleep 0.05
-    done
-    echo "no temporary appeared"; cat "$SCRATCH/err"
-    return 1
+    wait_for_temporary "$SCRATCH" || { cat "$SCRATCH/err"; return 1; }
 }
 
 @test "SIGTERM to mpirun: every rank stops, primes says which signal, and no temporary is left" {

@@ -173,14 +173,11 @@ PY
 # stop_study SIGNAL TARGET: a study of one long point, stopped by SIGNAL sent to TARGET (study: study.sh;
 # mpirun: the launcher alone, which answers it with 1); study.sh's exit status in STOP_STATUS
 stop_study() {
-    local dir="$SCRATCH/stopped-$1-$2" pid target i
+    local dir="$SCRATCH/stopped-$1-$2" pid target
     "$STUDY" --primes "$PRIMES" --dir "$dir" --kernels count -n count=1e13 --models mpi --workers 2 \
         --reps 1 --warmup-rounds 0 >"$SCRATCH/study.out" 2>&1 3>&- &
     pid=$!
-    for i in $(seq 300); do
-        compgen -G "$dir/traces/.primes-*" >/dev/null && break
-        sleep 0.05
-    done
+    wait_for_temporary "$dir/traces"
     target=$pid
     [[ $2 == mpirun ]] && target=$(pgrep -P "$pid" -x mpirun)
     kill -"$1" "$target"
