@@ -20,6 +20,7 @@ typedef struct options {
     uint64_t from, n;
     const model *model;       /* NULL: chosen by the launcher and thread count (see main.c) */
     int threads;              /* 0: from the environment */
+    int env_threads;          /* OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, checked as -t is; 0: neither */
     schedule_kind schedule;
     uint64_t chunk;           /* 0: the kernel's default */
     unsigned items_for;       /* 0: size the default items for the run's own workers */

@@ -28,20 +28,15 @@
 
 enum { EXIT_VERIFY_FAILED = 1, EXIT_USAGE = 2, EXIT_RUN_FAILED = 3 };
 
-/* Workers per process: -t, else OMP_NUM_THREADS (its first entry), else SLURM_CPUS_PER_TASK, else the
- * cores of the affinity mask. `explicit` tells whether anything asked for a number. */
+/* Workers per process: -t, else OMP_NUM_THREADS (its first entry), else SLURM_CPUS_PER_TASK (both checked
+ * by cli_parse), else the cores of the affinity mask. `explicit` tells whether anything asked for a number. */
 static int resolve_threads(const options *opt, bool *explicit_request)
 {
     *explicit_request = true;
     if (opt->threads > 0)
         return opt->threads;
-    const char *names[] = {"OMP_NUM_THREADS", "SLURM_CPUS_PER_TASK"};
-    for (int i = 0; i < 2; i++) {
-        const char *v = getenv(names[i]);
-        int t = v ? atoi(v) : 0;
-        if (t > 0)
-            return t;
-    }
+    if (opt->env_threads > 0)
+        return opt->env_threads;
     *explicit_request = false;
     int cores = affinity_cores(NULL, 0);
     return cores > 0 ? cores : 1;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "numparse.h"
+#include "text.h"
 
 int options_reject(char *error, size_t size, const char *fmt, ...)
 {
@@ -115,9 +116,32 @@ void options_print_help(FILE *out, const command_def *cmd)
     }
 }
 
+/* Writes text with every byte that is not printable ASCII or part of a well-formed UTF-8 character as
+ * \xNN, so a value holding a newline, an escape sequence or stray bytes stays one plain line. */
+static void put_escaped(FILE *out, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        size_t len = text_utf8_length(p);
+        if (len) {
+            fwrite(p, 1, len, out);
+            p += len;
+        } else {
+            if (*p >= 0x20 && *p < 0x7f)
+                fputc(*p, out);
+            else
+                fprintf(out, "\\x%02x", *p);
+            p++;
+        }
+    }
+}
+
 void options_report(const char *prefix, const char *message)
 {
-    fprintf(stderr, "primes: %s%s\n", prefix, message);
+    fputs("primes: ", stderr);
+    put_escaped(stderr, prefix);
+    put_escaped(stderr, message);
+    fputc('\n', stderr);
 }
 
 int option_set_flag(void *target, const option_def *opt, const char *value, char *error, size_t size)

@@ -14,6 +14,7 @@
 
 #include "duration.h"
 #include "files.h"
+#include "text.h"
 #include "xalloc.h"
 
 typedef enum { FIELD_U64, FIELD_INT, FIELD_REAL, FIELD_STR, FIELD_BOOL, FIELD_NULL } field_kind;
@@ -149,12 +150,19 @@ void report_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
+        size_t len = text_utf8_length(c);
+        if (len) {
+            fwrite(c, 1, len, out);
+            c += len - 1;
+        } else if (*c == '"' || *c == '\\') {
             fprintf(out, "\\%c", *c);
-        else if (*c < 0x20)
+        } else if (*c < 0x20 || *c == 0x7f) {
             fprintf(out, "\\u%04x", *c);
-        else
+        } else if (*c >= 0x80) {
+            fputs("\\ufffd", out); /* a stray byte: JSON is UTF-8, so it stands as the replacement character */
+        } else {
             fputc(*c, out);
+        }
     }
     fputc('"', out);
 }

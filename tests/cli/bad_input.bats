@@ -83,3 +83,27 @@ check_bad() {
 @test "a bad value wins over a later good one: nothing runs" {
     check_bad "'abc'" -n abc -n 100 --csv "$SCRATCH/fresh.csv"
 }
+
+@test "thread counts from the environment obey -t's rules: exit 2 and primes' line, never a crash" {
+    local v
+    for v in 99999 99999999999 32768 0 -3 abc 2x; do
+        run env OMP_NUM_THREADS="$v" timeout 20 "$PRIMES" -n 1e6 -q
+        [ "$status" -eq 2 ] || { echo "OMP_NUM_THREADS=$v: status $status: $output"; return 1; }
+        # libgomp, loaded before main, complains on its own about values it cannot read (0, -3, abc)
+        [[ "${lines[-1]}" == "primes: OMP_NUM_THREADS: '$v' is not allowed (allowed: a whole number 1 .. 4096"* ]]
+    done
+    run env SLURM_CPUS_PER_TASK=99999 "$PRIMES" -n 1e6 -q
+    [ "$status" -eq 2 ]
+    [[ "$output" == "primes: SLURM_CPUS_PER_TASK: '99999' is not allowed"* ]]
+    # -t takes precedence, and a list's first entry is the count
+    run env OMP_NUM_THREADS=99999 "$PRIMES" -n 1e6 -q -t 2 --json
+    [ "$status" -eq 0 ]
+    [ "$(OMP_NUM_THREADS=3,2 "$PRIMES" -n 1e6 -q --json 2>/dev/null | json_get threads)" = 3 ]
+}
+
+@test "a bad value holding a newline, escapes or stray bytes stays one plain line" {
+    run "$PRIMES" -n $'1\n2\e[31m\xff'
+    [ "$status" -eq 2 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" == "primes: -n: '1\\x0a2\\x1b[31m\\xff' is not a whole number"* ]]
+}

@@ -174,3 +174,8 @@ assert len(rows) == 30 and all(r["result"] == "78498" for r in rows)
     [ "$status" -eq 1 ]
     [ "$(json_get verify_ok <<<"$output")" = false ]
 }
+
+@test "--json stays valid JSON when the environment it records holds stray bytes" {
+    out=$(OMP_DISPLAY_ENV=$'false\xff\x01' "$PRIMES" -n 1e5 -q --json 2>/dev/null)
+    python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert "\ufffd" in d["omp_env"], d["omp_env"]' "$out"
+}
