@@ -11,6 +11,7 @@
 
 /* The limits of the command line (and of the scripts, which ask primes). */
 #define OPTIONS_MAX_THREADS 4096u              /* -t: workers per process */
+#define OPTIONS_MAX_ITEMS (1u << 22)           /* work items of one run (-s CHUNK): 128 MiB of trace */
 #define OPTIONS_MAX_REPEAT 1000000u            /* -r, --warmup */
 #define OPTIONS_MAX_CHUNK ((uint64_t)1 << 36)  /* numbers per work item */
 #define OPTIONS_MAX_ITEMS_FOR (1u << 24)       /* --items-for */

@@ -73,6 +73,7 @@ const kernel kernel_count = {
     .partial_size = sizeof(count_partial),
     .sum_words = 1,
     .default_chunk = range_count_chunk,
+    .item_setup_s = range_item_setup_s,
     .init = word_partial_init,
     .run_item = count_run_item,
     .merge = word_partial_merge,

@@ -87,6 +87,9 @@ typedef struct kernel {
     unsigned sum_words;
     /* the default numbers per work item for this job (the same for every model, for job->plan_workers) */
     uint64_t (*default_chunk)(const job *);
+    /* Optional: the seconds of set-up each work item costs beyond its numbers (the sieve: the first
+     * crossing of every sieving prime), so a chunk too small to run sensibly is refused before the run. */
+    double (*item_setup_s)(const job *);
     void (*init)(const job *, void *partial);
     void (*run_item)(const job *, const work_item *, void *partial);    /* add one item's work */
     void (*merge)(const job *, void *into, void *from);                 /* associative, order-free */

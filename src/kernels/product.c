@@ -325,6 +325,7 @@ const kernel kernel_product = {
     .work = product_work,
     .partial_size = sizeof(product_partial),
     .default_chunk = range_product_chunk,
+    .item_setup_s = range_item_setup_s,
     .init = product_init,
     .run_item = product_run_item,
     .merge = product_merge,

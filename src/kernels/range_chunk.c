@@ -53,3 +53,12 @@ uint64_t range_product_chunk(const job *j)
 {
     return range_chunk(j, j->method == METHOD_SIEVE ? RANGE_SIEVE_MIN_CHUNK : RANGE_CHUNK_ALIGN, 256);
 }
+
+double range_item_setup_s(const job *j)
+{
+    if (j->method != METHOD_SIEVE)
+        return 0;
+    double root = sqrt((double)j->n);
+    double sieving_primes = root < 16 ? 6 : root / log(root);
+    return 1.5e-6 + 1e-8 * sieving_primes;
+}

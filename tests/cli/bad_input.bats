@@ -107,3 +107,10 @@ check_bad() {
     [ "${#lines[@]}" -eq 1 ]
     [[ "$output" == "primes: -n: '1\\x0a2\\x1b[31m\\xff' is not a whole number"* ]]
 }
+
+@test "a chunk too small to run sensibly is refused with the smallest that fits" {
+    check_bad "--schedule: chunk 1 cuts [0, 1000000000) into 1000000000 items" -s static,1
+    check_bad "cuts [0, 100000000) into 14285715 items" -n 1e8 -s dynamic,7
+    # near 2^64 every sieve item derives the primes below 2^32 again
+    check_bad "into 101 items" --from 2^64-1000 -n 2^64-1 -s dynamic,10
+}
