@@ -50,6 +50,13 @@ lib_write_atomic() {
     return 1
 }
 
+# lib_is_count VALUE LO HI: VALUE is a whole number in LO .. HI, written in decimal digits (a leading
+# zero is decimal too: 08 is 8, never bash's octal). At most 9 digits are read, so a huge value is
+# refused instead of wrapping around.
+lib_is_count() {
+    [[ "$1" =~ ^[0-9]{1,9}$ ]] && ((10#$1 >= $2 && 10#$1 <= $3))
+}
+
 # lib_claim_dir DIR MARKER: DIR may be written by this script, whose folders hold MARKER: DIR is new,
 # empty (a lock left by a stopped run does not count), or holds MARKER. A file, or a folder holding
 # anything else (a study given to tutorials.sh, someone's data), is refused with one line and exit 2,

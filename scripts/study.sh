@@ -129,13 +129,18 @@ while [[ $# -gt 0 ]]; do
     shift 2
 done
 
-is_count() { [[ "$1" =~ ^[0-9]+$ ]] && [[ "$1" -ge "${2:-0}" ]]; }
-is_count "$reps" 1 || die_usage "--reps: '$reps' is not a whole number >= 1"
-is_count "$warmup_rounds" || die_usage "--warmup-rounds: '$warmup_rounds' is not a whole number"
-is_count "$warmup" || die_usage "--warmup: '$warmup' is not a whole number"
+# is_count VALUE LO HI: a whole number in LO .. HI (lib_is_count); the bounds are what a study can
+# sensibly plan (a million workers, a thousand repetitions)
+is_count() { lib_is_count "$1" "$2" "$3"; }
+max_count=1048576
+is_count "$reps" 1 1000 || die_usage "--reps: '$reps' is not allowed (allowed: a whole number 1 .. 1000)"
+is_count "$warmup_rounds" 0 100 ||
+    die_usage "--warmup-rounds: '$warmup_rounds' is not allowed (allowed: a whole number 0 .. 100)"
+is_count "$warmup" 0 1000 || die_usage "--warmup: '$warmup' is not allowed (allowed: a whole number 0 .. 1000)"
+reps=$((10#$reps)) warmup_rounds=$((10#$warmup_rounds)) warmup=$((10#$warmup))
 [[ "$scaling" == strong || "$scaling" == weak ]] || die_usage "--scaling: '$scaling' is not strong or weak"
-[[ -z "$hybrid_threads" ]] || is_count "$hybrid_threads" 1 ||
-    die_usage "--hybrid-threads: '$hybrid_threads' is not a whole number >= 1"
+[[ -z "$hybrid_threads" ]] || is_count "$hybrid_threads" 1 4096 ||
+    die_usage "--hybrid-threads: '$hybrid_threads' is not allowed (allowed: a whole number 1 .. 4096)"
 case "$launcher" in auto | mpirun | srun) ;; *) die_usage "--launcher: '$launcher' is not auto, mpirun or srun" ;; esac
 [[ -x "$primes" ]] || die_usage "no primes binary at '$primes' (build it with make, or give --primes PATH or PRIMES=PATH)"
 primes=$(cd "$(dirname "$primes")" && pwd)/$(basename "$primes")
@@ -153,7 +158,9 @@ if [[ -n "$simulate" ]]; then
     cores_allowed=$max_workers
 fi
 [[ -n "$max_workers" ]] || max_workers="$cores_allowed"
-is_count "$max_workers" 1 || die_usage "--max-workers: '$max_workers' is not a whole number >= 1"
+is_count "$max_workers" 1 "$max_count" ||
+    die_usage "--max-workers: '$max_workers' is not allowed (allowed: a whole number 1 .. $max_count)"
+max_workers=$((10#$max_workers))
 
 split_list() { # split_list TEXT: the comma/space separated items, one a line
     local items=() item
@@ -190,7 +197,11 @@ NR == 1 { split_csv($0, h); for (i in h) col[h[i]] = i; next }'
 workers=()
 if [[ -n "$workers_list" ]]; then
     mapfile -t workers < <(split_list "$workers_list")
-    for p in "${workers[@]}"; do is_count "$p" 1 || die_usage "--workers: '$p' is not a whole number >= 1"; done
+    for p in "${workers[@]}"; do
+        is_count "$p" 1 "$max_count" ||
+            die_usage "--workers: '$p' is not allowed (allowed: whole numbers 1 .. $max_count)"
+    done
+    mapfile -t workers < <(for p in "${workers[@]}"; do echo $((10#$p)); done)
 else
     for ((p = 1; p < max_workers; p *= 2)); do workers+=("$p"); done
     workers+=("$max_workers")
@@ -335,7 +346,8 @@ if [[ "$scaling" == strong ]]; then
     for p in "${workers[@]}"; do ((p > items_for)) && items_for=$p; done
 fi
 if [[ -n "$items_for_given" ]]; then
-    is_count "$items_for_given" 1 || die_usage "--items-for: '$items_for_given' is not a whole number >= 1"
+    is_count "$items_for_given" 1 "$max_count" ||
+        die_usage "--items-for: '$items_for_given' is not allowed (allowed: a whole number 1 .. $max_count)"
     items_for=$items_for_given
 fi
 

@@ -36,7 +36,7 @@ rows() { grep -c '^primes-run/' "$1"; }
 @test "study.sh refuses bad usage with status 2" {
     run "$STUDY" --primes "$PRIMES" --reps 0
     [ "$status" -eq 2 ]
-    [[ "$output" == "study.sh: --reps: '0' is not a whole number >= 1" ]]
+    [[ "$output" == "study.sh: --reps: '0' is not allowed (allowed: a whole number 1 .. 1000)" ]]
     run "$STUDY" --primes "$PRIMES" --models serial,warp --dir "$SCRATCH/x"
     [ "$status" -eq 2 ]
     [[ "$output" == "study.sh: --models: 'warp' is not compiled into"* ]]
@@ -196,4 +196,19 @@ stop_study() {
     stop_study TERM mpirun
     [ "$STOP_STATUS" -eq 143 ]
     if grep -q "this run failed" "$SCRATCH/study.out"; then echo 'unexpectedly true: grep -q "this run failed" "$SCRATCH/study.out"'; return 1; fi
+}
+
+@test "study.sh bounds every count before it plans: no endless plan, no wrap, no octal" {
+    local a
+    for a in "--max-workers 9223372036854775807" "--workers 99999999999999999999" "--reps 99999999999999999999" \
+        "--warmup-rounds 101" "--items-for 0"; do
+        # shellcheck disable=SC2086 # an option and its value
+        run timeout 20 "$STUDY" --primes "$PRIMES" --dir "$SCRATCH/s" $a --dry-run
+        [ "$status" -eq 2 ] || { echo "$a: status $status: $output"; return 1; }
+        [ "${#lines[@]}" -eq 1 ]
+        [[ "$output" == *"is not allowed (allowed: "* ]]
+    done
+    run "$STUDY" --primes "$PRIMES" --dir "$SCRATCH/s" --workers 08 --models omp --dry-run
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"-m omp -t 8 "* ]]
 }
