@@ -87,6 +87,16 @@ int csv_next(csv_reader *r, char *err, size_t err_size)
         int c;
         while ((c = getc(r->file)) != EOF) {
             any = true;
+            if (r->text_size > CSV_MAX_RECORD || r->n_fields >= CSV_MAX_FIELDS) {
+                /* refused before it grows: memory stays a small multiple of the longest real row */
+                if (r->n_fields >= CSV_MAX_FIELDS)
+                    snprintf(err, err_size, "%s:%lu: a record of more than %d fields (allowed: rows as primes --csv "
+                             "writes them, about 60 fields)", r->path, r->line, CSV_MAX_FIELDS);
+                else
+                    snprintf(err, err_size, "%s:%lu: a record longer than %d bytes (allowed: rows as primes --csv "
+                             "writes them, under 16 KB)", r->path, r->line, CSV_MAX_RECORD);
+                return -1;
+            }
             if (in_quotes) {
                 if (c == '"') {
                     int next = getc(r->file);

@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The largest record the reader takes: a run row of primes is under 16 KB (its hosts list is cut at
+ * 8 KB) and has about 60 fields; a file of one 200 MB row or of a million empty columns is refused
+ * before it costs memory. */
+enum { CSV_MAX_RECORD = 1 << 16, CSV_MAX_FIELDS = 1024 };
+
 typedef struct csv_reader {
     FILE *file;
     const char *path;

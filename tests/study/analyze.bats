@@ -104,6 +104,11 @@ HEADER="schema,kernel,method,from,n,model,ranks,threads,workers,schedule,chunk,w
     bad_input "" "1: the file is empty"
 }
 
+@test "bad input that would cost memory: a huge row or endless empty columns is refused before it grows" {
+    bad_input "$HEADER"$'\n'"$(head -c 300000 /dev/zero | tr '\0' x)"$'\n' "2: a record longer than 65536 bytes"
+    bad_input "$HEADER"$'\n'"$(printf ',%.0s' $(seq 5000))"$'\n' "2: a record of more than 1024 fields"
+}
+
 @test "inconsistent input: two answers for one range, workers that are not ranks x threads" {
     bad_input "$HEADER"$'\nprimes-run/1,count,sieve,0,1e6,omp,1,2,2,dynamic,10,1.5,78498,true\nprimes-run/1,count,sieve,0,1e6,fork,1,2,2,dynamic,10,1.5,78497,true\n' \
         "3: count on [0, 1000000) gave '78497', but '78498' at $SCRATCH/bad.csv:2"
