@@ -271,7 +271,8 @@ static const option_def cli_options[] = {
     {"warmup", 0, "W", "untimed runs first (default 0)", option_set_unsigned, AT(warmup), 0, OPTIONS_MAX_REPEAT, NULL},
     {"verify", 0, NULL,
      "check against an independent method (count: Meissel-Lehmer pi(x);\n"
-     "product: GMP's mpz_primorial_ui; spin: closed form)",
+     "product: GMP's mpz_primorial_ui; a narrow range far from 0: Miller-Rabin\n"
+     "on each number; spin: closed form)",
      option_set_flag, AT(verify), 0, 0, NULL},
     {"json", 0, NULL, "one JSON object per repetition on stdout (JSON Lines)", option_set_flag, AT(json), 0, 0, NULL},
     {"csv", 0, "FILE", "append one row per repetition (header written once, whole lines)", on_output_path, AT(csv_path),

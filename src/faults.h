@@ -1,6 +1,6 @@
 /* faults.h: the test hooks, all in one place. The tests set PRIMES_FAULT to make one thing go wrong on
  * purpose and check that the run says so (exit status, message, no partial result):
- *   miscount        the count kernel reports one prime too many (tests/cli: verification fails)
+ *   miscount        count and product report one prime too many (a 2) (tests/cli: verification fails)
  *   files-corrupt   the files workload overwrites one byte before its check (tests/cli)
  *   kill-worker@W   forked worker process W kills itself (tests/cli/models.bats)
  *   oom@R           the first allocation on launcher rank R fails (tests/mpi)

@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults.h"
 #include "kernels/gmp_fingerprint.h"
 #include "kernels/kernel.h"
 #include "kernels/primes_each.h"
 #include "kernels/product_tree.h"
+#include "kernels/product_verify.h"
 #include "kernels/range_chunk.h"
 #include "kernels/work_rules.h"
 #include "kernels/verify.h"
@@ -227,17 +229,16 @@ static bool product_unpack(const job *j, void *partial, const void *buf, size_t 
     return true;
 }
 
-/* GMP's own primorial of the range: primorial(n - 1) / primorial(from - 1). */
-static void gmp_range_primorial(uint64_t from, uint64_t n, mpz_t out)
+/* --verify of a range far above 2^24 and narrow next to n needs the prime-by-prime check. */
+static int product_check(const job *j, char *error, size_t size)
 {
-    mpz_primorial_ui(out, (unsigned long)(n - 1));
-    if (from > 1) {
-        mpz_t below;
-        mpz_init(below);
-        mpz_primorial_ui(below, (unsigned long)(from - 1));
-        mpz_divexact(out, out, below);
-        mpz_clear(below);
-    }
+    if (!j->verify_exact || product_verify_method_for(j->from, j->n) != PRODUCT_VERIFY_OUT_OF_REACH)
+        return 0;
+    snprintf(error, size,
+             "--verify: the exact check of [%" PRIu64 ", %" PRIu64 ") is out of reach (allowed: n <= %" PRIu64
+             ", from <= n/8, or a range at most %u wide)",
+             j->from, j->n, PRODUCT_VERIFY_PRIMORIAL_ANY_FROM + 1, (unsigned)VERIFY_PRIME_BY_PRIME_WIDTH);
+    return 2;
 }
 
 static void product_finish(const job *j, void *partial, result *r)
@@ -245,7 +246,11 @@ static void product_finish(const job *j, void *partial, result *r)
     product_partial *p = partial;
     memset(r, 0, sizeof *r);
     product_tree_collapse(&p->tree);
-    const __mpz_struct *x = p->tree.stack[0].value;
+    __mpz_struct *x = p->tree.stack[0].value;
+    if (fault_armed(FAULT_MISCOUNT, 0)) { /* the failure path's test (faults.h): one prime 2 too many */
+        mpz_mul_2exp(x, x, 1);
+        p->tree.primes++;
+    }
     r->value = p->tree.primes;
     r->is_product = true;
     gmp_fingerprint print = gmp_fingerprint_of(x);
@@ -254,23 +259,7 @@ static void product_finish(const job *j, void *partial, result *r)
     r->low64 = print.low64;
     r->mod_m61 = print.mod_m61;
     if (j->verify_exact) {
-        mpz_t expected;
-        mpz_init(expected);
-        if (j->n > j->from)
-            gmp_range_primorial(j->from, j->n, expected);
-        else
-            mpz_set_ui(expected, 1);
-        r->verify = VERIFY_EXACT;
-        r->verify_ok = mpz_cmp(expected, x) == 0;
-        if (r->verify_ok)
-            snprintf(r->verify_detail, sizeof r->verify_detail,
-                     "equal to GMP's mpz_primorial_ui (%" PRIu64 " bits)", r->bits);
-        else
-            snprintf(r->verify_detail, sizeof r->verify_detail,
-                     "GMP's mpz_primorial_ui has %zu bits, low64 %016" PRIx64 "; this run %" PRIu64
-                     " bits, low64 %016" PRIx64,
-                     mpz_sizeinbase(expected, 2), gmp_low64(expected), r->bits, r->low64);
-        mpz_clear(expected);
+        product_verify(j, x, r);
     } else {
         verify_prime_count(j, r->value, r);
         if (r->verify == VERIFY_TABLE && r->verify_ok) {
@@ -323,6 +312,7 @@ const kernel kernel_product = {
     .writes_output = true,
     .max_width = UINT64_C(10000000000),
     .work = product_work,
+    .check = product_check,
     .partial_size = sizeof(product_partial),
     .default_chunk = range_product_chunk,
     .item_setup_s = range_item_setup_s,

@@ -60,6 +60,10 @@ check_bad() {
 @test "csv in a missing directory" { check_bad "cannot write '$SCRATCH/new/runs.csv'" --csv "$SCRATCH/new/runs.csv"; }
 @test "serial with threads" { check_bad "does not apply to --model serial" --model serial -t 4; }
 @test "--verify out of reach" { check_bad "--verify: the exact check" --from 1e17 -n 2e17 --verify; }
+@test "product --verify out of reach, before any run" {
+    check_bad "--verify: the exact check of [1000000000, 2000000000) is out of reach (allowed: n <= 67108865, from <= n/8" \
+        product --from 1e9 -n 2e9 --verify
+}
 @test "kernel given twice" { check_bad "'product' must come first" count product; }
 @test "kernel after an option" { check_bad "'product' must come first (allowed: primes product" -q product; }
 @test "output to a directory" { check_bad "--output: '$SCRATCH' is a directory" product -o "$SCRATCH"; }

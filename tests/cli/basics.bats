@@ -175,6 +175,18 @@ assert len(rows) == 30 and all(r["result"] == "78498" for r in rows)
     [ "$(json_get verify_ok <<<"$output")" = false ]
 }
 
+@test "product --verify of a range far from 0 multiplies its primes one by one, and a wrong product fails" {
+    run "$PRIMES" product --from 2^40 -n 2^40+100000 --verify
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"verified  yes, exactly: equal to each prime of the range by Miller-Rabin, multiplied pairwise"* ]]
+    PRIMES_FAULT=miscount run "$PRIMES" product --from 2^40 -n 2^40+100000 --verify
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"verified  FAILED, exactly: each prime of the range by Miller-Rabin"*"; this run"* ]]
+    PRIMES_FAULT=miscount run "$PRIMES" product -n 1e5 --verify
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"verified  FAILED, exactly: GMP's mpz_primorial_ui has 143816 bits"*"this run 143817 bits"* ]]
+}
+
 @test "--json stays valid JSON when the environment it records holds stray bytes" {
     out=$(OMP_DISPLAY_ENV=$'false\xff\x01' "$PRIMES" -n 1e5 -q --json 2>/dev/null)
     python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert "\ufffd" in d["omp_env"], d["omp_env"]' "$out"

@@ -13,6 +13,7 @@
 #include "job.h"
 #include "kernels/counting.h"
 #include "kernels/kernel.h"
+#include "kernels/product_verify.h"
 
 static uint64_t rng_state = 88172645463325252u;
 static uint64_t rng(void)
@@ -139,6 +140,38 @@ static void test_product_verify_exact(void **state)
     assert_true(r.verify_ok);
 }
 
+/* The prime-by-prime check of a range far above 2^24 finds the run's product equal, and a product off by
+ * one prime unequal; the method chosen for each kind of range is the documented one. */
+static void test_product_verify_prime_by_prime(void **state)
+{
+    (void)state;
+    uint64_t from = (UINT64_C(1) << 40) - 1000, n = (UINT64_C(1) << 40) + 70000;
+    assert_int_equal(product_verify_method_for(from, n), PRODUCT_VERIFY_PRIME_BY_PRIME);
+    job j = make_job("product", METHOD_SIEVE, from, n, 9000);
+    j.verify_exact = true;
+    result r = run_spread(&j, 3);
+    assert_int_equal(r.verify, VERIFY_EXACT);
+    assert_true(r.verify_ok);
+    assert_non_null(strstr(r.verify_detail, "Miller-Rabin"));
+    mpz_t wrong;
+    mpz_init_set_ui(wrong, 1);
+    product_verify(&j, wrong, &r);
+    assert_false(r.verify_ok);
+    mpz_clear(wrong);
+    /* both methods agree where both apply: [2^24 + 1, 2^24 + 2^16) checked each way */
+    job k = make_job("product", METHOD_SIEVE, (UINT64_C(1) << 24) + 1, (UINT64_C(1) << 24) + 65536, 0);
+    k.verify_exact = true;
+    assert_int_equal(product_verify_method_for(k.from, k.n), PRODUCT_VERIFY_PRIME_BY_PRIME);
+    r = run_spread(&k, 2);
+    assert_true(r.verify_ok);
+    assert_int_equal(product_verify_method_for(0, 1000), PRODUCT_VERIFY_PRIMORIAL);
+    assert_int_equal(product_verify_method_for(1000, 1000), PRODUCT_VERIFY_PRIMORIAL);
+    assert_int_equal(product_verify_method_for(UINT64_C(1) << 27, UINT64_C(1) << 30), PRODUCT_VERIFY_PRIMORIAL);
+    assert_int_equal(product_verify_method_for(UINT64_C(1) << 28, UINT64_C(1) << 30), PRODUCT_VERIFY_OUT_OF_REACH);
+    assert_int_equal(product_verify_method_for(UINT64_C(1) << 24, UINT64_C(1) << 26), PRODUCT_VERIFY_PRIMORIAL);
+    assert_int_equal(product_verify_method_for(UINT64_MAX - 5, UINT64_MAX), PRODUCT_VERIFY_PRIME_BY_PRIME);
+}
+
 static void test_count_same_in_any_grouping(void **state)
 {
     (void)state;
@@ -237,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_product_matches_primorial_random),
         cmocka_unit_test(test_product_tutorial_limit),
         cmocka_unit_test(test_product_verify_exact),
+        cmocka_unit_test(test_product_verify_prime_by_prime),
         cmocka_unit_test(test_count_same_in_any_grouping),
         cmocka_unit_test(test_count_table_verification),
         cmocka_unit_test(test_spin_closed_form),
