@@ -328,6 +328,10 @@ static int primes_main(int argc, char **argv)
         placement_assess(m->one_thread ? 1 : threads, &where);
     if (rank == 0) {
         placement_warn(&where, threads);
+        const char *stray = mpi_env_stray_launcher_variable();
+        if (stray)
+            fprintf(stderr, "primes: warning: %s is set but no MPI launcher is behind it (left in the shell?): "
+                            "running as one process\n", stray);
         if (m->shares_rank && strcmp(mpi_env_thread_level(), "single") == 0)
             fprintf(stderr, "primes: warning: the MPI library provides only MPI_THREAD_SINGLE; the hybrid model "
                             "needs MPI_THREAD_FUNNELED (its threads make no MPI calls, but the standard asks)\n");

@@ -40,10 +40,44 @@ static int env_int(const char *const names[], int fallback)
     return fallback;
 }
 
+static bool env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
+/* A launcher's rank variables are believed only beside the way back to the launcher that comes with them
+ * (Open MPI 4: PMIx's namespace or the HNP's address; srun --mpi=pmix: the namespace; MPICH's hydra and
+ * srun --mpi=pmi2: the PMI socket): a rank variable left in a shell is not a launch. */
+static bool launcher_connected(void)
+{
+    if (env_set("OMPI_COMM_WORLD_RANK") || env_set("OMPI_COMM_WORLD_SIZE"))
+        return env_set("PMIX_NAMESPACE") || env_set("OMPI_MCA_orte_hnp_uri");
+    if (env_set("PMIX_RANK"))
+        return env_set("PMIX_NAMESPACE");
+    if (env_set("PMI_RANK") || env_set("PMI_SIZE"))
+        return env_set("PMI_FD") || env_set("PMI_PORT");
+    return false;
+}
+
+const char *mpi_env_stray_launcher_variable(void)
+{
+    static const char *const names[] = {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK",
+                                        "PMI_SIZE", NULL};
+    if (PRIMES_SMPI || launcher_connected())
+        return NULL;
+    for (int i = 0; names[i]; i++)
+        if (env_set(names[i]))
+            return names[i];
+    return NULL;
+}
+
 int mpi_env_launcher_rank(void)
 {
     static const char *const names[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", NULL};
-    return active ? mpi_env_rank() : env_int(names, 0);
+    if (active)
+        return mpi_env_rank();
+    return launcher_connected() ? env_int(names, 0) : 0;
 }
 
 int mpi_env_launcher_size(void)
@@ -51,6 +85,8 @@ int mpi_env_launcher_size(void)
     static const char *const names[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", NULL};
     if (active)
         return mpi_env_size();
+    if (!launcher_connected())
+        return 1;
     int size = env_int(names, 0);
     if (size == 0 && getenv("PMIX_RANK") && getenv("SLURM_NTASKS"))
         size = atoi(getenv("SLURM_NTASKS"));
@@ -59,7 +95,7 @@ int mpi_env_launcher_size(void)
 
 bool mpi_env_launched(void)
 {
-    return PRIMES_SMPI || getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
+    return PRIMES_SMPI || launcher_connected();
 }
 
 bool mpi_env_simulated(void)

@@ -7,10 +7,13 @@
 #include <stdint.h>
 
 /* Rank and size as the launcher's environment tells them (before MPI is started; once it is, MPI's own);
- * 0 and 1 without one. */
+ * 0 and 1 without one, or when its variables are strays (mpi_env_stray_launcher_variable). */
 int mpi_env_launcher_rank(void);
 int mpi_env_launcher_size(void);
 bool mpi_env_launched(void);
+/* The name of a launcher's rank or size variable that is set without the launcher's connection beside it
+ * (left over in a shell, so ignored: the run is one process), or NULL. */
+const char *mpi_env_stray_launcher_variable(void);
 
 /* Whether this build runs on SimGrid's simulated MPI (smpicc, make smpi): every time it reads is simulated
  * time, and its ranks are actors of one simulator process. */

@@ -118,3 +118,12 @@ check_bad() {
     # near 2^64 every sieve item derives the primes below 2^32 again
     check_bad "into 101 items" --from 2^64-1000 -n 2^64-1 -s dynamic,10
 }
+
+@test "a launcher's rank variables left in the shell: the bad value is still named, and a run is one process" {
+    OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=1 check_bad "'abc'" -n abc
+    PMI_SIZE=4 PMI_RANK=3 check_bad "'abc'" -n abc
+    run env OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=1 "$PRIMES" -n 1e5 --json
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"warning: OMPI_COMM_WORLD_RANK is set but no MPI launcher is behind it"* ]]
+    [ "$(grep '^{' <<<"$output" | json_get ranks)" = 1 ]
+}
