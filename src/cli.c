@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "env_check.h"
 #include "files.h"
 #include "kernels/pi_exact.h"
 #include "kernels/verify.h"
@@ -340,31 +341,6 @@ static const char *kernels_where(bool (*fact)(const kernel *), char *buf, size_t
     return buf;
 }
 
-/* The environment's thread counts obey -t's rules: OMP_NUM_THREADS (its first entry; libgomp reads a list
- * per nesting level), else SLURM_CPUS_PER_TASK, each a whole number 1 .. OPTIONS_MAX_THREADS. Without
- * this, 99999 crashed libgomp, 32768 made it exit 1 (read as a failed verification) and abc ran serially. */
-static int check_env_threads(options *opt, char *error, size_t size)
-{
-    static const char *const names[] = {"OMP_NUM_THREADS", "SLURM_CPUS_PER_TASK"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        const char *v = getenv(names[i]);
-        if (!v || !*v)
-            continue;
-        char first[64];
-        snprintf(first, sizeof first, "%.*s", (int)strcspn(v, ","), v);
-        uint64_t t;
-        char why[96];
-        if (numparse_u64(first, &t, why, sizeof why) != 0 || t < 1 || t > OPTIONS_MAX_THREADS)
-            return options_reject(error, size,
-                                  "%s: '%s' is not allowed (allowed: a whole number 1 .. %u, as for -t; or -t T, "
-                                  "which takes precedence)",
-                                  names[i], v, OPTIONS_MAX_THREADS);
-        if (!opt->env_threads)
-            opt->env_threads = (int)t;
-    }
-    return 0;
-}
-
 /* What a chunk costs before any number is looked at: every item is scheduled, traced (a trace_item each,
  * asked for or not: the run's own balance figures come from it) and set up by the kernel. A chunk whose
  * items would spend more than ITEMS_BUDGET_S on that, or need more than OPTIONS_MAX_ITEMS trace
@@ -393,10 +369,13 @@ static int check_items(const kernel *k, const options *opt, uint64_t width, char
 static int validate(options *opt, bool n_given, bool from_given, bool method_given, char *error, size_t size)
 {
     if (!opt->threads) {
-        int refused = check_env_threads(opt, error, size);
+        int refused = env_check_threads(&opt->env_threads, error, size);
         if (refused)
             return refused;
     }
+    int refused_stack = env_check_stacksize(error, size);
+    if (refused_stack)
+        return refused_stack;
     const kernel *k = opt->kernel;
     char which[256];
     if (k->tasks) {

@@ -105,6 +105,20 @@ check_bad() {
     [ "$(OMP_NUM_THREADS=3,2 "$PRIMES" -n 1e6 -q --json 2>/dev/null | json_get threads)" = 3 ]
 }
 
+@test "OMP_STACKSIZE is checked before the run: exit 2 and primes' line, never libgomp's exit 1 or a crash" {
+    local v
+    for v in 64G 8000000G 16K 32K 1023K abc "" 1T 1.5M; do
+        run env OMP_STACKSIZE="$v" timeout 20 "$PRIMES" product -n 1e6 --model omp -t 2 -q
+        [ "$status" -eq 2 ] || { echo "OMP_STACKSIZE=$v: status $status: $output"; return 1; }
+        # libgomp, loaded before main, complains on its own about values it cannot read (abc, 1T)
+        [[ "${lines[-1]}" == "primes: OMP_STACKSIZE: '$v' is not allowed (allowed: 1M .. 1G, "* ]]
+    done
+    for v in 1M 1G " 8 m " 2048; do
+        run env OMP_STACKSIZE="$v" "$PRIMES" product -n 1e6 --model omp -t 2 -q
+        [ "$status" -eq 0 ] || { echo "OMP_STACKSIZE=$v: status $status: $output"; return 1; }
+    done
+}
+
 @test "a bad value holding a newline, escapes or stray bytes stays one plain line" {
     run "$PRIMES" -n $'1\n2\e[31m\xff'
     [ "$status" -eq 2 ]

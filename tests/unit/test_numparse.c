@@ -1,4 +1,5 @@
-/* test_numparse.c: the number syntax of the command line, its accepted and its rejected forms. */
+/* test_numparse.c: the number syntax of the command line, its accepted and its rejected forms, and the
+ * stack-size syntax of OMP_STACKSIZE (env_check.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "env_check.h"
 #include "numparse.h"
 
 static void accepts(const char *text, uint64_t expected)
@@ -92,8 +94,34 @@ static void test_rejected(void **state)
     rejects("nan", "not a whole number");
 }
 
+static void stack_is(const char *text, uint64_t bytes)
+{
+    uint64_t got = 0;
+    assert_int_equal(env_parse_stacksize(text, &got), 0);
+    assert_int_equal(got, bytes);
+}
+
+static void test_stacksize(void **state)
+{
+    (void)state;
+    stack_is("16", UINT64_C(16) << 10);
+    stack_is("16k", UINT64_C(16) << 10);
+    stack_is("  8 M ", UINT64_C(8) << 20);
+    stack_is("1G", UINT64_C(1) << 30);
+    stack_is("4096b", 4096);
+    stack_is("0", 0);
+    static const char *const bad[] = {"", " ", "abc", "-1", "1T", "1 G x", "1.5M", "M", "1e6",
+                                      "99999999999999999999999", "18014398509481984K", "1MB", NULL};
+    for (int i = 0; bad[i]; i++) {
+        uint64_t got = 7;
+        if (env_parse_stacksize(bad[i], &got) != -1 || got != 7)
+            fail_msg("'%s' was accepted", bad[i]);
+    }
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_accepted), cmocka_unit_test(test_rejected)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_accepted), cmocka_unit_test(test_rejected),
+                                       cmocka_unit_test(test_stacksize)};
     return cmocka_run_group_tests_name("numparse", tests, NULL, NULL);
 }
