@@ -38,46 +38,101 @@ die() {
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=../scripts/lib.sh disable=SC1091
+source "$root/scripts/lib.sh"
 nodes_list=1 study_list=strong out="" time_limit="" analysis_time="" analysis=1 dry=0 primes="${PRIMES:-}"
 sbatch_extra=()
 while [[ $# -gt 0 ]]; do
-    case "$1" in
+    opt="$1"
+    case "$opt" in
         -h | --help) usage; exit 0 ;;
-        --nodes) nodes_list=${2:?--nodes needs a list}; shift 2 ;;
-        --study | --studies) study_list=${2:?--study needs a list}; shift 2 ;;
-        --out) out=${2:?--out needs a folder}; shift 2 ;;
-        --kernel) export PRIMES_KERNEL=${2:?--kernel needs a kernel}; shift 2 ;;
-        -n | --n) export PRIMES_N=${2:?-n needs a number}; shift 2 ;;
-        --models) export PRIMES_MODELS=${2:?--models needs a list}; shift 2 ;;
-        --repeat) export PRIMES_REPEAT=${2:?--repeat needs a count}; shift 2 ;;
-        --combos) export PRIMES_COMBOS=${2:?--combos needs a list}; shift 2 ;;
-        --launcher) export PRIMES_LAUNCHER=${2:?--launcher needs srun or mpirun}; shift 2 ;;
-        --primes) primes=${2:?--primes needs a path}; shift 2 ;;
-        --time) time_limit=${2:?--time needs a limit}; shift 2 ;;
-        --analysis-time) analysis_time=${2:?--analysis-time needs a limit}; shift 2 ;;
-        --no-analysis) analysis=0; shift ;;
-        --dry-run) dry=1; shift ;;
+        --no-analysis) analysis=0; shift; continue ;;
+        --dry-run) dry=1; shift; continue ;;
         --) shift; sbatch_extra=("$@"); break ;;
-        *) die "unknown option '$1' (see --help)" ;;
     esac
+    # an unknown option is named as such even when it comes last; a known one then needs its value
+    value="${2-}" has_value=$(($# >= 2))
+    case "$opt" in
+        --nodes) nodes_list=$value ;;
+        --study | --studies) study_list=$value ;;
+        --out) out=$value ;;
+        --kernel) export PRIMES_KERNEL=$value ;;
+        -n | --n) export PRIMES_N=$value ;;
+        --models) export PRIMES_MODELS=$value ;;
+        --repeat) export PRIMES_REPEAT=$value ;;
+        --combos) export PRIMES_COMBOS=$value ;;
+        --launcher) export PRIMES_LAUNCHER=$value ;;
+        --primes) primes=$value ;;
+        --time) time_limit=$value ;;
+        --analysis-time) analysis_time=$value ;;
+        *) die "unknown option '$opt' (allowed: see --help)" ;;
+    esac
+    ((has_value)) || die "$opt needs a value (allowed: see --help)"
+    shift 2
 done
+# sbatch has no --dry-run (its own is --test-only): one given after -- means this script's
+for i in "${!sbatch_extra[@]}"; do
+    if [[ "${sbatch_extra[$i]}" == --dry-run ]]; then
+        dry=1
+        unset 'sbatch_extra[i]'
+    fi
+done
+sbatch_extra=("${sbatch_extra[@]}")
 
 IFS=, read -ra node_counts <<<"$nodes_list"
 IFS=, read -ra studies <<<"$study_list"
-[[ ${#node_counts[@]} -gt 0 ]] || die "--nodes: empty list"
+[[ ${#node_counts[@]} -gt 0 ]] || die "--nodes: empty list (allowed: node counts, comma separated, such as 1,2,4)"
 for n in "${node_counts[@]}"; do
-    [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "--nodes: '$n' is not a node count"
+    lib_is_count "$n" 1 100000 || die "--nodes: '$n' is not a node count (allowed: whole numbers 1 .. 100000)"
 done
 for s in "${studies[@]}"; do
     [[ -f "$here/$s.sbatch" && "$s" != analyze ]] || die "--study: '$s' (allowed: strong, weak, hybrid)"
 done
 case "${PRIMES_LAUNCHER:-srun}" in srun | mpirun) ;; *) die "--launcher: '$PRIMES_LAUNCHER' (allowed: srun, mpirun)" ;; esac
+# Slurm's --time forms (sbatch(1)); a limit sbatch would refuse is refused here, before any job is sent.
+slurm_time='^([0-9]{1,7}|[0-9]{1,7}:[0-9]{1,2}|[0-9]{1,7}:[0-9]{1,2}:[0-9]{1,2}|[0-9]{1,4}-[0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2})?)?|UNLIMITED|INFINITE|unlimited|infinite)$'
+for pair in "--time:$time_limit" "--analysis-time:$analysis_time"; do
+    v=${pair#*:}
+    [[ -z "$v" || "$v" =~ $slurm_time ]] ||
+        die "${pair%%:*}: '$v' is not a Slurm time limit (allowed: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, UNLIMITED)"
+done
+for combo in ${PRIMES_COMBOS:-}; do
+    [[ "$combo" =~ ^[1-9][0-9]{0,5}x[1-9][0-9]{0,5}$ ]] ||
+        die "--combos: '$combo' is not RANKSxTHREADS (allowed: such as \"1x8 2x4 8x1\", ranks per node x threads)"
+done
+[[ -z "${PRIMES_REPEAT:-}" ]] || lib_is_count "$PRIMES_REPEAT" 1 1000 ||
+    die "--repeat: '$PRIMES_REPEAT' is not allowed (allowed: a whole number 1 .. 1000)"
 
-# The binary: absolute, so every job finds it whatever its working directory. It is not run here: a build
-# for the compute nodes' CPU may not run on the login node (the jobs check it on every node).
+# The binary: absolute, so every job finds it whatever its working directory.
 [[ -n "$primes" ]] || primes="$root/primes"
 [[ "$primes" == /* ]] || primes="$PWD/$primes"
 [[ -f "$primes" && -x "$primes" ]] || die "no executable primes at $primes: build it first (make; see docs/cluster.md)"
+
+# What the jobs will hand primes is checked by primes itself (--list, --check) when it starts here; a
+# build for the compute nodes' CPU may not run on the login node, and then the jobs check it on every
+# node before their first point.
+if "$primes" --version >/dev/null 2>&1; then
+    kernel=${PRIMES_KERNEL:-count}
+    lib_listed "$primes" kernels | grep -qx -- "$kernel" ||
+        die "--kernel: '$kernel' is not a kernel of $primes (allowed: $(lib_listed "$primes" kernels | paste -sd, - | sed 's/,/, /g'))"
+    read -ra model_words <<<"${PRIMES_MODELS:-mpi hybrid}"
+    [[ ${#model_words[@]} -gt 0 ]] || die "--models: empty (allowed: $(lib_listed "$primes" models | xargs))"
+    read -ra extra_args <<<"${PRIMES_ARGS:-}"
+    for model in "${model_words[@]}"; do
+        lib_listed "$primes" models | grep -qx -- "$model" ||
+            die "--models: '$model' is not a model of $primes (allowed: $(lib_listed "$primes" models | paste -sd, - | sed 's/,/, /g'))"
+        words=("$kernel" -m "$model" -r "${PRIMES_REPEAT:-3}" --warmup "${PRIMES_WARMUP:-1}" --method "${PRIMES_METHOD:-sieve}")
+        [[ -z "${PRIMES_N:-}" ]] || words+=(-n "$PRIMES_N")
+        [[ -z "${PRIMES_SCHEDULE:-}" ]] || words+=(-s "$PRIMES_SCHEDULE")
+        [[ "${PRIMES_VERIFY:-1}" != 1 ]] || words+=(--verify)
+        if ! why=$(env -u OMP_NUM_THREADS "$primes" "${words[@]}" "${extra_args[@]}" --check 2>&1 >/dev/null); then
+            why=$(grep '^primes: ' <<<"$why" | tail -n 1 || true)
+            die "${why#primes: }"
+        fi
+    done
+else
+    echo "note: $primes does not start here (a build for the compute nodes?): the jobs check its parameters on the nodes"
+fi
 
 [[ -n "$out" ]] || out="results/cluster-$(date +%Y%m%d-%H%M%S)"
 [[ "$out" == /* ]] || out="$PWD/$out"

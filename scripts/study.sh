@@ -351,6 +351,45 @@ if [[ -n "$items_for_given" ]]; then
     items_for=$items_for_given
 fi
 
+# primes_words CONFIG ROUND: the words after the binary (ROUND 0: a warm-up run, nothing recorded).
+primes_words() {
+    local k m n model ranks threads p round="$2" words=()
+    read -r k m n model ranks threads p <<<"$1"
+    words=("$k" -n "$n" -m "$model" -t "$threads")
+    [[ "$schedule" != *,* && "$items_for" -gt 0 ]] && words+=(--items-for "$items_for")
+    words+=(-r 1 --warmup "$warmup" -q)
+    [[ "$m" != none ]] && words+=(--method "$m")
+    [[ -n "$schedule" ]] && words+=(--schedule "$schedule")
+    if ((round > 0)); then
+        words+=(--csv "$runs")
+        ((trace)) && words+=(--trace "$dir/traces/$k-$m-n$n-$model-${ranks}x$threads-round$round.csv")
+    fi
+    printf '%s\n' "${words[@]}"
+}
+
+describe() { # describe CONFIG: one human line
+    local k m n model ranks threads p over="" by=""
+    read -r k m n model ranks threads p <<<"$1"
+    ((p > cores_allowed)) && over=", oversubscribed"
+    [[ "$m" != none ]] && by=" by $m"
+    printf '%s%s n=%s  %s %s worker%s (%sx%s%s)' "$k" "$by" "$n" "$model" "$p" \
+        "$([[ $p -eq 1 ]] || echo s)" "$ranks" "$threads" "$over"
+}
+
+# Every point's options go through primes --check before anything is planned or written, so a value
+# primes refuses (a schedule, a chunk too small for a size) stops the study here, with primes' own line,
+# instead of failing its first run. A point's ranks run under a launcher; checked here as one process,
+# with --items-for its worker count, it is cut into the same items.
+for c in "${configs[@]}"; do
+    mapfile -t words < <(primes_words "$c" 0)
+    read -r _ _ _ _ _ threads p <<<"$c"
+    [[ "$items_for" -gt 0 || "$schedule" == *,* ]] || words+=(--items-for "$p")
+    if ! why=$(OMP_NUM_THREADS="$threads" "$primes" "${words[@]}" --check 2>&1 >/dev/null); then
+        why=$(grep '^primes: ' <<<"$why" | tail -n 1 || true)
+        die_usage "$(describe "$c"): ${why#primes: }"
+    fi
+done
+
 # ---- the study directory ----
 host=$(hostname -s 2>/dev/null || hostname)
 [[ -n "$name" ]] || name="$host-$(date -u +%Y%m%d)-$scaling${simulate:+-simulated}"
@@ -439,9 +478,9 @@ mpi_prefix() { # mpi_prefix RANKS THREADS WORKERS: the launcher words of an MPI 
     return 0
 }
 
-# point_command CONFIG ROUND: the command words (ROUND 0: a warm-up run, nothing recorded).
+# point_command CONFIG ROUND: the command words, launcher first.
 point_command() {
-    local k m n model ranks threads p round="$2" words=()
+    local k m n model ranks threads p words=()
     read -r k m n model ranks threads p <<<"$1"
     if [[ -n "$simulate" ]]; then
         words=("$repo/scripts/simulate.sh" run --platform "$simulate" --ranks "$ranks" --smpi "$smpi" --)
@@ -451,15 +490,7 @@ point_command() {
     else
         words=("$primes")
     fi
-    words+=("$k" -n "$n" -m "$model" -t "$threads")
-    [[ "$schedule" != *,* && "$items_for" -gt 0 ]] && words+=(--items-for "$items_for")
-    words+=(-r 1 --warmup "$warmup" -q)
-    [[ "$m" != none ]] && words+=(--method "$m")
-    [[ -n "$schedule" ]] && words+=(--schedule "$schedule")
-    if ((round > 0)); then
-        words+=(--csv "$runs")
-        ((trace)) && words+=(--trace "$dir/traces/$k-$m-n$n-$model-${ranks}x$threads-round$round.csv")
-    fi
+    mapfile -t -O "${#words[@]}" words < <(primes_words "$1" "$2")
     printf '%s\n' "${words[@]}"
 }
 
@@ -507,15 +538,6 @@ write_meta() { # write_meta STATUS
         echo "  \"runs_done\": $(($(grep -c "^primes-run/" "$runs" 2>/dev/null || true) + 0))"
         echo "}"
     } | lib_write_atomic "$meta"
-}
-
-describe() { # describe CONFIG: one human line
-    local k m n model ranks threads p over="" by=""
-    read -r k m n model ranks threads p <<<"$1"
-    ((p > cores_allowed)) && over=", oversubscribed"
-    [[ "$m" != none ]] && by=" by $m"
-    printf '%s%s n=%s  %s %s worker%s (%sx%s%s)' "$k" "$by" "$n" "$model" "$p" \
-        "$([[ $p -eq 1 ]] || echo s)" "$ranks" "$threads" "$over"
 }
 
 if ((dry_run)); then

@@ -87,10 +87,11 @@ if ((quick)); then
 else
     : "${scale:=1}" "${reps:=3}" "${warmup:=1}" "${dir:=$repo/results/tutorials}"
 fi
-[[ "$reps" =~ ^[0-9]+$ && "$reps" -ge 1 ]] || die_usage "--reps: '$reps' is not a whole number >= 1"
-[[ "$warmup" =~ ^[0-9]+$ ]] || die_usage "--warmup: '$warmup' is not a whole number"
+lib_is_count "$reps" 1 1000 || die_usage "--reps: '$reps' is not allowed (allowed: a whole number 1 .. 1000)"
+lib_is_count "$warmup" 0 1000 || die_usage "--warmup: '$warmup' is not allowed (allowed: a whole number 0 .. 1000)"
 [[ "$scale" =~ ^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$ ]] || die_usage "--scale: '$scale' is not a number above 0"
-[[ "$wait_quiet" =~ ^[0-9]+$ ]] || die_usage "--wait-quiet: '$wait_quiet' is not a whole number of seconds"
+lib_is_count "$wait_quiet" 0 3600 ||
+    die_usage "--wait-quiet: '$wait_quiet' is not allowed (allowed: a whole number of seconds 0 .. 3600)"
 [[ -x "$primes" ]] || die_usage "no primes binary at '$primes' (build it with make, or give --primes PATH or PRIMES=PATH)"
 primes=$(cd "$(dirname "$primes")" && pwd)/$(basename "$primes")
 "$primes" --list | grep -q '^workloads of tasks:' ||
@@ -133,6 +134,28 @@ for line in "${plan[@]}"; do
     selected+=("$line")
 done
 [[ ${#selected[@]} -gt 0 ]] || die_usage "nothing to run: no experiment of the plan under the models asked for"
+
+# tasks_words WORKLOAD WORKERS MODEL SCHEDULE: a run's words after the binary, without its files.
+tasks_words() {
+    local workload="$1" workers="$2" model="$3" schedule="$4"
+    printf '%s\n' tasks --workload "$workload" --scale "$scale" -m "$model" -s "$schedule" -r "$reps" --warmup "$warmup" -q
+    # -t: workers per process; a one-thread model takes it only as the size of a batch round (events)
+    if ! lib_has_fact "$primes" models "$model" "one thread" ||
+        { [[ "$schedule" == batch ]] && lib_has_fact "$primes" models "$model" rounds; }; then
+        printf '%s\n' -t "$workers"
+    fi
+}
+
+# Every run's options go through primes --check before the folder is touched: a value primes refuses
+# (--scale 0, a repetition count past its bound) stops here with primes' own line, not in every run.
+for line in "${selected[@]}"; do
+    read -r exp workload workers model schedule <<<"$line"
+    mapfile -t words < <(tasks_words "$workload" "$workers" "$model" "$schedule")
+    if ! why=$("$primes" "${words[@]}" --check 2>&1 >/dev/null); then
+        why=$(grep '^primes: ' <<<"$why" | tail -n 1 || true)
+        die_usage "$exp under $model: ${why#primes: }"
+    fi
+done
 
 # ---- the directory: our files only are replaced, in a folder of ours ----
 lib_claim_dir "$dir" tutorials.json
@@ -219,13 +242,9 @@ run_one() { # run_one EXPERIMENT WORKLOAD WORKERS MODEL SCHEDULE
     if needs_launcher "$model"; then
         cmd=(mpirun --oversubscribe --bind-to none -np "$workers")
     fi
-    cmd+=("$primes" tasks --workload "$workload" --scale "$scale" -m "$model" -s "$schedule" -r "$reps" --warmup "$warmup" -q
-        --csv "$dir/runs.csv" --trace "$dir/traces/$exp-$model-$schedule.csv")
-    # -t: workers per process; a one-thread model takes it only as the size of a batch round (events)
-    if ! lib_has_fact "$primes" models "$model" "one thread" ||
-        { [[ "$schedule" == batch ]] && lib_has_fact "$primes" models "$model" rounds; }; then
-        cmd+=(-t "$workers")
-    fi
+    cmd+=("$primes")
+    mapfile -t -O "${#cmd[@]}" cmd < <(tasks_words "$workload" "$workers" "$model" "$schedule")
+    cmd+=(--csv "$dir/runs.csv" --trace "$dir/traces/$exp-$model-$schedule.csv")
     echo "$(now) ${cmd[*]}" >>"$dir/commands.log"
     ((wait_quiet == 0)) || wait_for_quiet
     m0=$(machine_ticks) c0=$(children_ticks) t0=$EPOCHREALTIME

@@ -284,6 +284,10 @@ static const option_def cli_options[] = {
      AT(output_path), 0, 0, NULL},
     {"hex", 0, NULL, "with -o: the number in hexadecimal", option_set_flag, AT(hex), 0, 0, NULL},
     {"quiet", 'q', NULL, "no progress line", option_set_flag, AT(quiet), 0, 0, NULL},
+    {"check", 0, NULL,
+     "check this command's options, environment and output paths as a run would,\n"
+     "then stop: exit 0 and nothing printed, or 2 and the line (scripts plan with it)",
+     option_set_flag, AT(check_only), 0, 0, NULL},
     {"list", 0, NULL, "kernels, methods, models and schedules compiled in, with their facts", on_command, 0,
      COMMAND_LIST, 0, NULL},
     {"help", 'h', NULL, "this text", on_command, 0, COMMAND_HELP, 0, NULL},

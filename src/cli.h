@@ -26,6 +26,7 @@ typedef struct options {
     unsigned items_for;       /* 0: size the default items for the run's own workers */
     unsigned repeat, warmup;
     bool json, verify, hex, quiet;
+    bool check_only;          /* --check: validate as for the run, then stop */
     const char *csv_path, *trace_path, *output_path;
     const char *workload;     /* task-list kernels */
     double scale;

@@ -314,6 +314,8 @@ static int primes_main(int argc, char **argv)
                     m->name, launcher_size);
         return EXIT_USAGE;
     }
+    if (opt.check_only)
+        return 0;
     if (m->one_thread && !m->threads_as_rounds)
         threads = 1;
     if (m->uses_mpi) {

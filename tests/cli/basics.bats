@@ -191,3 +191,15 @@ assert len(rows) == 30 and all(r["result"] == "78498" for r in rows)
     out=$(OMP_DISPLAY_ENV=$'false\xff\x01' "$PRIMES" -n 1e5 -q --json 2>/dev/null)
     python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert "\ufffd" in d["omp_env"], d["omp_env"]' "$out"
 }
+
+@test "--check: the options, environment and paths checked as for the run, then nothing runs or is written" {
+    run "$PRIMES" product -n 1e9 -t 2 --csv "$SCRATCH/new.csv" -o "$SCRATCH/p.txt" --check
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+    [ ! -e "$SCRATCH/new.csv" ] && [ ! -e "$SCRATCH/p.txt" ]
+    run "$PRIMES" -n 1e9 --schedule static,1 --check
+    [ "$status" -eq 2 ]
+    [[ "$output" == "primes: --schedule: chunk 1 cuts"* ]]
+    run env OMP_STACKSIZE=64G "$PRIMES" --check
+    [ "$status" -eq 2 ]
+}

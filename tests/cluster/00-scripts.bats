@@ -2,6 +2,7 @@
 # 00-scripts.bats: the job scripts and the cluster helpers as files, without a cluster: syntax, shellcheck,
 # --help, every parameter documented at the top of the script that reads it, and jobs/submit.sh's chain of
 # submissions (a dry run, and a stand-in sbatch that records what it was given).
+load ../lib/common
 load lib/checks
 bats_require_minimum_version 1.5.0
 
@@ -145,6 +146,40 @@ EOF
     [ "$status" -eq 2 ] && [[ "$output" == *"allowed: srun, mpirun"* ]]
     run "$JOBS/submit.sh" --bogus
     [ "$status" -eq 2 ]
+}
+
+@test "submit.sh checks every parameter before it submits, through primes where primes can say" {
+    local s=("$JOBS/submit.sh" --dry-run --primes "$PRIMES" --out "$SCRATCH/out")
+    check_usage "--kernel: 'bogus' is not a kernel" "${s[@]}" --kernel bogus
+    check_usage "-n: 'abc' is not a whole number" "${s[@]}" -n abc
+    check_usage "-n: the range [0, 1000000000000) is too wide for product" "${s[@]}" --kernel product -n 1e12
+    check_usage "--repeat: '0' is not allowed" "${s[@]}" --repeat 0
+    check_usage "--models: 'bogus' is not a model" "${s[@]}" --models "mpi bogus"
+    check_usage "--time: 'garbage' is not a Slurm time limit" "${s[@]}" --time garbage
+    check_usage "--analysis-time: '1:2:3:4'" "${s[@]}" --analysis-time 1:2:3:4
+    check_usage "--combos: '2y4' is not RANKSxTHREADS" "${s[@]}" --combos "1x2 2y4"
+    check_usage "--nodes: '99999999999999999999'" "${s[@]}" --nodes 99999999999999999999
+    check_usage "--time needs a value" "${s[@]}" --time
+    PRIMES_SCHEDULE=bogus check_usage "--schedule: 'bogus' is not a schedule" "${s[@]}"
+    [ ! -e "$SCRATCH/out" ]
+    # every form sbatch takes passes
+    local t
+    for t in 30 30:00 1:00:00 2-0 2-12:00 2-12:00:00 UNLIMITED; do
+        run "${s[@]}" --time "$t"
+        [ "$status" -eq 0 ] || { echo "--time $t: $output"; return 1; }
+    done
+}
+
+@test "submit.sh -- --dry-run is a dry run too: sbatch has no such option, and nothing is submitted" {
+    mkdir -p "$SCRATCH/bin"
+    printf '#!/bin/sh\necho "$@" >>"%s/sbatch.log"; echo 7\n' "$SCRATCH" >"$SCRATCH/bin/sbatch"
+    chmod +x "$SCRATCH/bin/sbatch"
+    run env PATH="$SCRATCH/bin:$PATH" "$JOBS/submit.sh" --primes "$PRIMES" --out "$SCRATCH/out" -- --partition=x --dry-run
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"job DRY1"* ]]
+    grep -q -- '--partition=x .*strong.sbatch$' <<<"$output"
+    if grep -q -- 'dry-run' <<<"$(grep '^sbatch' <<<"$output")"; then echo "--dry-run reached sbatch"; return 1; fi
+    [ ! -e "$SCRATCH/sbatch.log" ] && [ ! -e "$SCRATCH/out" ]
 }
 
 @test "the sweep helpers: numbers, node CPU lists, the default workers" {

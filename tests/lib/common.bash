@@ -39,3 +39,17 @@ wait_for_temporary() {
     echo "no temporary appeared in $1"
     return 1
 }
+
+# check_usage EXPECTED COMMAND...: COMMAND is refused as bad usage: status 2, nothing on stdout, one line
+# on stderr holding EXPECTED and naming what is allowed.
+check_usage() {
+    local expected="$1" status=0
+    shift
+    "$@" >"$SCRATCH/usage.out" 2>"$SCRATCH/usage.err" 3>&- || status=$?
+    [ "$status" -eq 2 ] || { echo "status $status for: $*"; cat "$SCRATCH/usage.err"; return 1; }
+    [ ! -s "$SCRATCH/usage.out" ] || { echo "stdout not empty for: $*"; head "$SCRATCH/usage.out"; return 1; }
+    [ "$(wc -l <"$SCRATCH/usage.err")" -eq 1 ] ||
+        { echo "stderr has $(wc -l <"$SCRATCH/usage.err") lines for: $*"; head "$SCRATCH/usage.err"; return 1; }
+    grep -qF -- "$expected" "$SCRATCH/usage.err" || { echo "expected '$expected' in:"; cat "$SCRATCH/usage.err"; return 1; }
+    grep -q "allowed" "$SCRATCH/usage.err" || { echo "no allowed values named:"; cat "$SCRATCH/usage.err"; return 1; }
+}

@@ -47,6 +47,15 @@ rows() { grep -c '^primes-run/' "$1"; }
     [ "$status" -eq 2 ]
 }
 
+@test "study.sh checks every point with primes --check before it plans or writes anything" {
+    check_usage "--schedule: 'bogus' is not a schedule" "$STUDY" --primes "$PRIMES" --schedule bogus --dir "$SCRATCH/s"
+    check_usage "chunk 1 cuts [0, 1000000000) into 1000000000 items" \
+        "$STUDY" --primes "$PRIMES" --schedule static,1 --dir "$SCRATCH/s" --dry-run
+    check_usage "-n: the range [0, 100000000000000000) is too wide for product" \
+        "$STUDY" --primes "$PRIMES" --kernels product -n 1e17 --dir "$SCRATCH/s"
+    [ ! -e "$SCRATCH/s" ]
+}
+
 @test "a short sweep: every point twice, interleaved by rounds, with traces and metadata" {
     run short_sweep "$SCRATCH/s"
     [ "$status" -eq 0 ] || { echo "$output"; return 1; }

@@ -36,6 +36,19 @@ REPO="$BATS_TEST_DIRNAME/../.."
     [ "$status" -eq 2 ]
 }
 
+@test "a value primes refuses stops tutorials.sh before its folder is touched: one line, status 2" {
+    mkdir -p "$SCRATCH/kept"
+    echo '{}' >"$SCRATCH/kept/tutorials.json"
+    echo keep >"$SCRATCH/kept/runs.csv"
+    local t=("$REPO/scripts/tutorials.sh" --primes "$PRIMES" --dir "$SCRATCH/kept")
+    check_usage "products under serial: --scale: '0' is not allowed" "${t[@]}" --scale 0
+    check_usage "--scale: '1e9' is not allowed" "${t[@]}" --scale 1e9
+    check_usage "--reps: '99999999999' is not allowed" "${t[@]}" --reps 99999999999
+    check_usage "--warmup: '08x' is not allowed" "${t[@]}" --warmup 08x
+    check_usage "--wait-quiet: '99999' is not allowed" "${t[@]}" --wait-quiet 99999
+    [ "$(cat "$SCRATCH/kept/runs.csv")" = keep ]
+}
+
 @test "tutorials.sh --quick runs end to end: verified runs, the table beside the tutorials', figures" {
     run "$REPO/scripts/tutorials.sh" --quick --primes "$PRIMES" --dir "$SCRATCH/t"
     echo "$output" | tail -n 30
