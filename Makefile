@@ -33,7 +33,7 @@ OBJECTS := $(SOURCES:src/%.c=$(BUILD)/%.o)
 LIB_OBJECTS := $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps ensure-deps run test check unit bench sanitizers smpi clean FORCE
+.PHONY: all deps ensure-deps run test check unit bench sanitizers smpi fuzz fuzz-build fuzz-harnesses clean FORCE
 all: $(BIN)
 
 # Quiet by default: `make V=1` shows the full commands.
@@ -97,6 +97,24 @@ sanitizers:
 	@$(MAKE) --no-print-directory MPI=0 CC=clang BUILD=$(BUILD)/tsan BIN=$(BUILD)/tsan/primes \
 	    CFLAGS="$(SANITIZER_FLAGS)" SANITIZE="-fsanitize=thread" $(BUILD)/tsan/primes
 
+# Fuzzing: the libFuzzer harnesses of tests/fuzz/ (every parser: numbers, primes' and analyze's command
+# lines, analyze's runs files), built by clang with ASan and UBSan over the suite's own objects (MPI=0) in
+# $(BUILD)/fuzz. `make fuzz FUZZ_SECONDS=N` runs each for N seconds (tests/fuzz/run.sh); make test, 20.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := $(BUILD)/fuzz
+FUZZ_HARNESSES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz-build:
+	@$(MAKE) --no-print-directory MPI=0 CC=clang BUILD=$(FUZZ_BUILD) BIN=$(FUZZ_BUILD)/primes \
+	    CFLAGS="$(SANITIZER_FLAGS)" SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	    fuzz-harnesses
+fuzz-harnesses: $(FUZZ_HARNESSES:%=$(BUILD)/fuzzers/%)
+$(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz_support.h $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  FUZZ  $@")
+	$(Q)$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -fsanitize=fuzzer -o $@ $< $(LIB_OBJECTS) $(LDFLAGS) $(LDLIBS)
+fuzz: fuzz-build
+	tests/fuzz/run.sh --seconds $(FUZZ_SECONDS) --build $(FUZZ_BUILD)
+
 # The simulated build (SimGrid SMPI): the same sources, compiled by smpicc into their own folder. Its
 # binary runs only under smpirun (scripts/simulate.sh); docs/simulation.md.
 SMPI_BUILD := $(BUILD)/smpi
@@ -116,7 +134,7 @@ run: ensure-deps
 	PRIMES=$(abspath $(BIN)) scripts/run-main-job.sh
 
 test: ensure-deps
-	@$(MAKE) --no-print-directory $(BIN) unit sanitizers smpi
+	@$(MAKE) --no-print-directory $(BIN) unit sanitizers smpi fuzz-build
 	tests/run.sh
 
 check: test

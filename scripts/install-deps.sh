@@ -14,7 +14,7 @@ usage: scripts/install-deps.sh [--if-missing | --check | --list] [--help]
 
 Debian/Ubuntu packages:
   build     build-essential pkg-config git openmpi-bin libopenmpi-dev libgmp-dev libgsl-dev
-  tests     libcmocka-dev bats clang libomp-dev shellcheck
+  tests     libcmocka-dev bats clang libclang-rt-dev libomp-dev shellcheck (clang: TSan, libFuzzer)
   plots     python3 python3-matplotlib
   bench     primesieve
   cluster   slurmctld slurmd slurm-client munge iproute2 util-linux procps
@@ -26,7 +26,7 @@ EOF
 
 PACKAGES=(
     build-essential pkg-config git openmpi-bin libopenmpi-dev libgmp-dev libgsl-dev
-    libcmocka-dev bats clang libomp-dev shellcheck
+    libcmocka-dev bats clang libclang-rt-dev libomp-dev shellcheck
     python3 python3-matplotlib
     primesieve
     slurmctld slurmd slurm-client munge iproute2 util-linux procps

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # run.sh: runs every test suite of `make test` in order (cmocka unit tests, then the bats suites of the
-# command line, MPI, sanitizers, studies, the simulated platforms and the cluster), prints each framework's
-# summary, and fails when any suite fails.
-# Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi sanitizers study tutorials simulate cluster)
+# command line, MPI, sanitizers, the fuzzed parsers, studies, the simulated platforms and the cluster),
+# prints each framework's summary, and fails when any suite fails. FUZZ_SECONDS: each harness's budget (20).
+# Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi sanitizers fuzz study tutorials simulate cluster)
 set -euo pipefail
 
 usage() {
@@ -16,7 +16,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 unset OMP_NUM_THREADS SLURM_CPUS_PER_TASK
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi sanitizers study tutorials simulate cluster)
+[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi sanitizers fuzz study tutorials simulate cluster)
 failed=()
 
 run_unit() {
@@ -39,8 +39,9 @@ run_bats() {
 for suite in "${suites[@]}"; do
     case "$suite" in
         unit) run_unit || failed+=(unit) ;;
+        fuzz) echo "== fuzz: tests/fuzz" && tests/fuzz/run.sh --seconds "${FUZZ_SECONDS:-20}" || failed+=(fuzz) ;;
         cli | mpi | sanitizers | study | tutorials | simulate | cluster) run_bats "$suite" || failed+=("$suite") ;;
-        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi sanitizers study tutorials simulate cluster)" >&2; exit 2 ;;
+        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi sanitizers fuzz study tutorials simulate cluster)" >&2; exit 2 ;;
     esac
 done
 
