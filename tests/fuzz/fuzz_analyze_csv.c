@@ -26,15 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[argc++] = "--drop-outliers";
     argv[argc++] = "runs.csv";
     argv[argc] = NULL;
-    fuzz_stderr capture;
-    fuzz_stderr_begin(&capture);
-    int status = analyze_main(argc, argv);
-    fuzz_stderr_end(&capture);
-    if (status != 0 && status != 2)
-        abort();
-    if (status == 2) /* bad usage or input: one plain line on stderr */
-        fuzz_expect_usage_line(capture.text, capture.len, "primes: analyze: ");
-    free(capture.text);
-    fuzz_clear_sandbox();
+    fuzz_run_command(analyze_main, argc, argv, "primes: analyze: ");
     return 0;
 }

@@ -15,18 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *buf = malloc(size + 1);
     char *argv[FUZZ_MAX_ARGS + 1];
     int argc = fuzz_split_args(data, size, buf, "analyze", argv);
-    if (argc > 0) {
-        fuzz_stderr capture;
-        fuzz_stderr_begin(&capture);
-        int status = analyze_main(argc, argv);
-        fuzz_stderr_end(&capture);
-        if (status != 0 && status != 2)
-            abort();
-        if (status == 2) /* bad usage: one plain line on stderr */
-            fuzz_expect_usage_line(capture.text, capture.len, "primes: analyze: ");
-        free(capture.text);
-        fuzz_clear_sandbox();
-    }
+    if (argc > 0)
+        fuzz_run_command(analyze_main, argc, argv, "primes: analyze: ");
     free(buf);
     return 0;
 }

@@ -108,4 +108,20 @@ static inline void fuzz_expect_usage_line(const char *text, size_t len, const ch
             abort();
 }
 
+/* Runs a command's main (argv[0] its name) in the sandbox and holds it to the rule: exit 0 or 2, and for
+ * 2 exactly one plain line on stderr starting with prefix; then clears the sandbox. */
+static inline void fuzz_run_command(int (*command_main)(int, char **), int argc, char **argv, const char *prefix)
+{
+    fuzz_stderr capture;
+    fuzz_stderr_begin(&capture);
+    int status = command_main(argc, argv);
+    fuzz_stderr_end(&capture);
+    if (status != 0 && status != 2)
+        abort();
+    if (status == 2)
+        fuzz_expect_usage_line(capture.text, capture.len, prefix);
+    free(capture.text);
+    fuzz_clear_sandbox();
+}
+
 #endif
