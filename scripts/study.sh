@@ -52,6 +52,10 @@ where:
       --dir DIR           the study directory itself
       --primes PATH       the binary (default: $PRIMES, else ./primes at the repository root)
       --force             resume even when DIR was measured on another host or with another build
+      --remeasure-disturbed  resume counting only the runs primes did not judge disturbed (other
+                          processes took the CPUs, or the workers were descheduled): each point gets
+                          new runs until R undisturbed ones are recorded (primes analyze leaves the
+                          disturbed ones out)
       --dry-run           print the plan and every command; run nothing
   -h, --help              this text
 
@@ -90,6 +94,7 @@ smpi="${PRIMES_SMPI:-$repo/build/smpi/primes}"
 warmup_rounds_given=0
 force=0
 dry_run=0
+remeasure=0
 command_line="scripts/study.sh $*"
 
 while [[ $# -gt 0 ]]; do
@@ -99,6 +104,7 @@ while [[ $# -gt 0 ]]; do
         --no-trace) trace=0; shift; continue ;;
         --force) force=1; shift; continue ;;
         --dry-run) dry_run=1; shift; continue ;;
+        --remeasure-disturbed) remeasure=1; shift; continue ;;
     esac
     # an unknown option is named as such even when it comes last; a known one then needs its value
     value="${2-}" has_value=$(($# >= 2))
@@ -427,11 +433,12 @@ declare -A done_count=()
 if [[ -s "$runs" ]]; then
     while read -r key count; do
         done_count[$key]=$count
-    done < <(awk -v want_schedule="${schedule%%,*}" "$csv_awk"'
+    done < <(awk -v want_schedule="${schedule%%,*}" -v remeasure="$remeasure" "$csv_awk"'
         {
             split_csv($0, f)
             if (f[col["kernel"]] == "kernel") next
             if (want_schedule != "" && f[col["schedule"]] != want_schedule) next
+            if (remeasure && ("disturbed" in col) && f[col["disturbed"]] == "true") next
             key = f[col["kernel"]] "|" f[col["method"]] "|" f[col["n"]] "|" f[col["model"]] "|" \
                   f[col["ranks"]] "|" f[col["threads"]]
             count[key]++
@@ -499,6 +506,12 @@ created=$(now)
 [[ -f "$meta" ]] && created=$(sed -n 's/^  "created": "\(.*\)",$/\1/p' "$meta")
 [[ -n "$created" ]] || created=$(now)
 
+disturbed_rows() { # how many rows of runs.csv primes judged disturbed
+    [[ -s "$runs" ]] || { echo 0; return; }
+    awk "$csv_awk"' { split_csv($0, f); if (("disturbed" in col) && f[col["disturbed"]] == "true") n++ }
+        END { print n + 0 }' "$runs"
+}
+
 write_meta() { # write_meta STATUS
     local cpu sizes="" k
     cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
@@ -535,7 +548,8 @@ write_meta() { # write_meta STATUS
         echo "  \"primes_version\": $(json_string "$version"),"
         echo "  \"command\": $(json_string "$command_line"),"
         echo "  \"runs_planned\": $total,"
-        echo "  \"runs_done\": $(($(grep -c "^primes-run/" "$runs" 2>/dev/null || true) + 0))"
+        echo "  \"runs_done\": $(($(grep -c "^primes-run/" "$runs" 2>/dev/null || true) + 0)),"
+        echo "  \"runs_disturbed\": $(disturbed_rows)"
         echo "}"
     } | lib_write_atomic "$meta"
 }
@@ -612,9 +626,11 @@ run_point() { # run_point CONFIG ROUND
     LAST_SECONDS=$(awk -v a="$start" -v b="$stop" 'BEGIN {printf "%.2f", b - a}')
 }
 
-last_wall() { # the wall_s primes measured for the last row of runs.csv
-    { head -n 1 "$runs"; tail -n 1 "$runs"; } | awk "$csv_awk"' { split_csv($0, f); printf "%.4g", f[col["wall_s"]] }'
+last_wall() { # the wall_s primes measured for the last row of runs.csv, and "s", and its verdict when disturbed
+    { head -n 1 "$runs"; tail -n 1 "$runs"; } | awk "$csv_awk"' { split_csv($0, f); printf "%.4g s", f[col["wall_s"]]
+        if (("disturbed" in col) && f[col["disturbed"]] == "true") printf ", DISTURBED: %s", f[col["disturbed_why"]] }'
 }
+
 
 m=${#configs[@]}
 for ((w = 1; w <= warmup_rounds && to_run > 0; w++)); do
@@ -634,11 +650,26 @@ for ((r = 1; r <= reps; r++)); do
         run_point "$c" "$r"
         read -r k mm n model ranks threads _ <<<"$c"
         key=$(config_key "$k" "$mm" "$n" "$model" "$ranks" "$threads")
-        done_count[$key]=$((${done_count[$key]:-0} + 1))
+        # under --remeasure-disturbed a disturbed run does not count towards the point's R
+        [[ $remeasure -eq 1 && "$(last_wall)" == *DISTURBED* ]] || done_count[$key]=$((${done_count[$key]:-0} + 1))
         done_now=$((done_now + 1))
-        printf '  [%*d/%d] round %d/%d  %s  %s s (process %s s)\n' "${#to_run}" "$done_now" "$to_run" "$r" \
-            "$reps" "$(describe "$c")" "$(last_wall)" "$LAST_SECONDS"
+        printf '  [%*d/%d] round %d/%d  %s  (process %s s) %s\n' "${#to_run}" "$done_now" "$to_run" "$r" \
+            "$reps" "$(describe "$c")" "$LAST_SECONDS" "$(last_wall)"
     done
 done
 write_meta complete
 echo "study complete: $runs ($(grep -c '^primes-run/' "$runs" 2>/dev/null || echo 0) runs)"
+disturbed=$(disturbed_rows)
+if ((disturbed > 0 && remeasure == 0)); then
+    echo "  disturbed: $disturbed run(s) got less of the machine than they asked (other processes, or" \
+        "descheduled workers); primes analyze leaves them out. Re-measure them: $command_line --remeasure-disturbed"
+elif ((disturbed > 0)); then
+    short=0
+    for c in "${configs[@]}"; do [[ $(pending_rounds "$c") -eq 0 ]] || short=$((short + 1)); done
+    if ((short > 0)); then
+        echo "  disturbed again: $short point(s) still lack $reps undisturbed runs; run the same command again"
+    else
+        echo "  every point has $reps undisturbed runs; the $disturbed disturbed row(s) stay in runs.csv, and" \
+            "primes analyze leaves them out"
+    fi
+fi

@@ -3,6 +3,7 @@
  * status; kernels compute and models parallelise. */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "progress.h"
 #include "provenance.h"
 #include "report.h"
+#include "run_usage.h"
 #include "timer.h"
 #include "version.h"
 #include "xalloc.h"
@@ -119,6 +121,34 @@ static _Noreturn void abort_run(int status)
     mpi_env_abort(status);
 }
 
+/* The run's usage from every rank's counters (collective): CPU and context switches summed over ranks;
+ * other processes' CPUs per host, from its /proc/stat less what this run's ranks on it used; the most of
+ * any host; *free_cores: the cores the run left unused on its busiest host. Under simulation nothing real
+ * is measured, and no rank calls MPI here. */
+static run_usage combine_usage(const usage_mark *before, const usage_mark *after, double elapsed, int threads,
+                               int *free_cores)
+{
+    run_usage u = {.measured = !mpi_env_simulated(), .other_cpus = NAN};
+    *free_cores = 0;
+    if (!u.measured)
+        return u;
+    usage_delta d = usage_between(before, after);
+    u.cpu_s = mpi_env_sum_double(d.cpu_s);
+    u.ctx_voluntary = mpi_env_sum_u64(d.voluntary);
+    u.ctx_involuntary = mpi_env_sum_u64(d.involuntary);
+    double ours_here = mpi_env_host_sum_double(d.cpu_s);
+    double workers_here = mpi_env_host_sum_double(threads);
+    /* unreadable: -1, below any real value in the maximum */
+    double other = isfinite(d.machine_busy_s) ? fmax(d.machine_busy_s - ours_here, 0) : -1;
+    double wall = mpi_env_max_double(elapsed);
+    u.other_cpu_s = mpi_env_max_double(other);
+    u.other_cpus = u.other_cpu_s >= 0 && wall > 0 ? u.other_cpu_s / wall : NAN;
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    double free_here = (double)(online > 0 ? online : 1) - workers_here;
+    *free_cores = (int)-mpi_env_max_double(-(free_here > 0 ? free_here : 0));
+    return u;
+}
+
 static int run_repetitions(const options *opt, const model *m, int threads, int rank, bool oversubscribed)
 {
     job j = {
@@ -164,9 +194,12 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         progress_start(rank == 0 && !j.quiet && !mpi_env_simulated(), (j.n_items + (uint64_t)ranks - 1) / (uint64_t)ranks,
                        j.n_items ? (double)(j.n - j.from) / (double)j.n_items : 0);
         mpi_env_barrier();
+        usage_mark before, after;
+        usage_mark_now(&before);
         double start = timer_now();
         int failed = m->run(&j, &mopt, partial, &stats);
         double elapsed = (stats.end_time > 0 ? stats.end_time : timer_now()) - start;
+        usage_mark_now(&after);
         progress_stop();
         double wall = mpi_env_max_double(elapsed);
         if (failed) {
@@ -175,6 +208,8 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
             abort_run(EXIT_RUN_FAILED);
         }
         uint64_t rss = mpi_env_max_u64(peak_rss_kib());
+        int free_cores;
+        run_usage usage = combine_usage(&before, &after, elapsed, stats.threads, &free_cores);
         if (rank == 0 && timed) {
             run_record rec = {
                 .job = &j,
@@ -194,6 +229,9 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
             };
             opt->kernel->finish(&j, partial, &rec.res);
             report_balance(&stats, &rec);
+            rec.usage = usage;
+            usage_judge(&rec.usage, rec.busy_mean_s * rec.ranks * rec.threads, free_cores, !j.kernel->tasks,
+                        rec.oversubscribed);
             distinct_hosts(&stats, rec.hosts, sizeof rec.hosts);
             provenance_timestamp(rec.timestamp, sizeof rec.timestamp);
             if (rec.res.verify != VERIFY_NONE && !rec.res.verify_ok)

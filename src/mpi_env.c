@@ -236,6 +236,26 @@ uint64_t mpi_env_sum_u64(uint64_t value)
     return out;
 }
 
+double mpi_env_sum_double(double value)
+{
+    double out = value;
+    if (active)
+        MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    return out;
+}
+
+double mpi_env_host_sum_double(double value)
+{
+    static MPI_Comm host = MPI_COMM_NULL;
+    if (!active)
+        return value;
+    if (host == MPI_COMM_NULL)
+        MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, mpi_env_rank(), MPI_INFO_NULL, &host);
+    double out = value;
+    MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_SUM, host);
+    return out;
+}
+
 _Noreturn void mpi_env_abort(int status)
 {
     fflush(stdout);
@@ -330,6 +350,8 @@ void mpi_env_barrier(void) {}
 double mpi_env_max_double(double value) { return value; }
 uint64_t mpi_env_max_u64(uint64_t value) { return value; }
 uint64_t mpi_env_sum_u64(uint64_t value) { return value; }
+double mpi_env_sum_double(double value) { return value; }
+double mpi_env_host_sum_double(double value) { return value; }
 _Noreturn void mpi_env_abort(int status)
 {
     fflush(stdout);

@@ -51,6 +51,9 @@ void mpi_env_barrier(void);
 double mpi_env_max_double(double value);
 uint64_t mpi_env_max_u64(uint64_t value);
 uint64_t mpi_env_sum_u64(uint64_t value);
+double mpi_env_sum_double(double value);
+/* The sum over the ranks of this rank's host (its shared-memory communicator), on each of them. */
+double mpi_env_host_sum_double(double value);
 /* Ends every rank of the job with this status (MPI_Abort when active, else exit). */
 _Noreturn void mpi_env_abort(int status);
 void mpi_env_finish(void);

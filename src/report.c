@@ -29,12 +29,13 @@ typedef struct field {
     bool product_part;   /* one of the product's summary fields: nested under "result" in JSON */
 } field;
 
-#define MAX_FIELDS 64
+#define MAX_FIELDS 96
 
 static void add(field *f, size_t *n, field value)
 {
-    if (*n < MAX_FIELDS)
-        f[(*n)++] = value;
+    if (*n >= MAX_FIELDS)
+        abort(); /* a field added past the table: raise MAX_FIELDS (every test's first run stops here) */
+    f[(*n)++] = value;
 }
 
 #define U64(name_, v) ((field){.name = name_, .kind = FIELD_U64, .u = (v)})
@@ -137,13 +138,28 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     add(f, &n, speed);
     add(f, &n, reference);
     add(f, &n, simgrid);
+    const run_usage *u = &rec->usage; /* primes-run/4 */
+    field cpu = REAL("cpu_s", u->cpu_s), per_busy = REAL("cpu_per_busy", u->cpu_per_busy),
+          voluntary = U64("ctx_voluntary", u->ctx_voluntary), forced = U64("ctx_involuntary", u->ctx_involuntary),
+          other = REAL("other_cpus", u->other_cpus),
+          disturbed = {.name = "disturbed", .kind = FIELD_BOOL, .u = u->disturbed},
+          why = STR("disturbed_why", u->disturbed_why);
+    if (!u->measured)
+        cpu.kind = per_busy.kind = voluntary.kind = forced.kind = other.kind = disturbed.kind = FIELD_NULL;
+    add(f, &n, cpu);
+    add(f, &n, per_busy);
+    add(f, &n, voluntary);
+    add(f, &n, forced);
+    add(f, &n, other);
+    add(f, &n, disturbed);
+    add(f, &n, why);
     return n;
 }
 
 bool report_schema_known(const char *schema)
 {
-    return strcmp(schema, REPORT_SCHEMA) == 0 || strcmp(schema, "primes-run/2") == 0 ||
-           strcmp(schema, "primes-run/1") == 0;
+    return strcmp(schema, REPORT_SCHEMA) == 0 || strcmp(schema, "primes-run/3") == 0 ||
+           strcmp(schema, "primes-run/2") == 0 || strcmp(schema, "primes-run/1") == 0;
 }
 
 void report_json_string(FILE *out, const char *s)
@@ -344,6 +360,27 @@ void report_trace_rows(FILE *out, const run_record *rec, const run_stats *stats,
     }
 }
 
+/* The CPU the workers got beside the wall time they were busy: two workers that shared one core show
+ * 50%, whatever their balance says. */
+static void report_usage(FILE *out, const run_record *rec)
+{
+    const run_usage *u = &rec->usage;
+    if (!u->measured)
+        return;
+    char cpu[32], busy[32], other[48] = "unknown";
+    format_duration(cpu, sizeof cpu, u->cpu_s, DURATION_FLOOR_US);
+    format_duration(busy, sizeof busy, rec->busy_mean_s * rec->ranks * rec->threads, DURATION_FLOOR_US);
+    if (isfinite(u->other_cpus))
+        snprintf(other, sizeof other, "%.2f CPUs", u->other_cpus);
+    fprintf(out, "  cpu       %s for %s busy", cpu, busy);
+    if (isfinite(u->cpu_per_busy))
+        fprintf(out, " (%.0f%%)", 100 * u->cpu_per_busy);
+    fprintf(out, ", %" PRIu64 " context switches (%" PRIu64 " forced), other processes %s\n",
+            u->ctx_voluntary + u->ctx_involuntary, u->ctx_involuntary, other);
+    if (u->disturbed)
+        fprintf(out, "  DISTURBED %s: its times are not this code's\n", u->disturbed_why);
+}
+
 void report_human(FILE *out, const run_record *rec)
 {
     const job *j = rec->job;
@@ -390,6 +427,7 @@ void report_human(FILE *out, const run_record *rec)
             numbers_per_second(rec), j->kernel->tasks ? "tasks" : "numbers", settle, merge);
     fprintf(out, "  workers   busy min %s, mean %s, max %s, imbalance %.1f%%%s\n", bmin, bmean, bmax,
             100 * rec->imbalance, rec->oversubscribed ? " (oversubscribed)" : "");
+    report_usage(out, rec);
     const simulation_info *sim = &rec->prov->sim;
     if (sim->simulated) {
         fprintf(out, "  memory    not measured per rank: the %d simulated ranks share one process (peak %.1f MiB)\n",

@@ -11,10 +11,11 @@
 #include "kernels/kernel.h"
 #include "models/model.h"
 #include "provenance.h"
+#include "run_usage.h"
 
-#define REPORT_SCHEMA "primes-run/3"
-/* The schemas analyze still reads: primes-run/1 (without settle_s) and primes-run/2 (without the
- * simulation's columns). */
+#define REPORT_SCHEMA "primes-run/4"
+/* The schemas analyze still reads: primes-run/1 (without settle_s), primes-run/2 (without the
+ * simulation's columns) and primes-run/3 (without what the run got: CPU, context switches, other load). */
 bool report_schema_known(const char *schema);
 
 /* Whether path may take run rows: FILE_ABSENT_OR_EMPTY or FILE_HEADER_MATCHES (this version's header,
@@ -35,6 +36,7 @@ typedef struct run_record {
     char hosts[8192];             /* distinct hosts of the ranks, comma separated, in rank order; beyond
                                    * room, ",+N more" (a 4096-rank run may span 4096 hosts) */
     char timestamp[40];
+    run_usage usage;              /* what the run got from the machine, and whether it was disturbed */
     const provenance *prov;
 } run_record;
 

@@ -51,7 +51,7 @@ static int parse_u64(const char *option, const char *text, uint64_t *value)
 typedef struct analyze_args {
     analysis_options analysis;
     const char *csv_path;
-    bool help;
+    bool help, keep_disturbed;
     const char *weak_size, *kernel, *method, *from, *workers;
     const char **files;      /* the operands, in order */
     int n_files;
@@ -102,6 +102,8 @@ static const option_def analyze_options[] = {
      option_set_text, AT(csv_path), 0, 0, NULL},
     {"drop-outliers", 0, NULL, "leave flagged outliers out of the statistics and fits (default: flag only)",
      option_set_flag, AT(analysis.drop_outliers), 0, 0, NULL},
+    {"keep-disturbed", 0, NULL, "analyse the runs primes judged disturbed too (default: listed, left out)",
+     option_set_flag, AT(keep_disturbed), 0, 0, NULL},
     {"cores", 0, "C", "cores per host for the oversubscription mark (default: from the rows)", on_cores, 0, 0, 0,
      NULL},
     {"help", 'h', NULL, "this text", option_set_flag, AT(help), 0, 0, NULL},
@@ -181,7 +183,7 @@ static void print_help(FILE *out)
 static int analyze_files(const analyze_args *args)
 {
     gsl_set_error_handler_off();
-    run_set set = {0};
+    run_set set = {.keep_disturbed = args->keep_disturbed};
     char err[PATH_MAX + 512];
     if (args->csv_path) {
         /* before anything is read: the summary never replaces an input or a file of another kind */
@@ -205,11 +207,17 @@ static int analyze_files(const analyze_args *args)
         size_t failed = set.failed;
         const char *file = set.first_failed_file;
         unsigned long line = set.first_failed_line;
+        size_t disturbed = set.n_disturbed;
+        run_row first = disturbed ? set.disturbed[0] : (run_row){0};
         runs_free(&set);
         if (failed)
             return usage_error("%s:%lu: every run failed verification (%zu): the timing of a wrong answer is not "
                                "analysed",
                                file, line, failed);
+        if (disturbed)
+            return usage_error("%s:%lu: every run was disturbed (%zu; allowed: re-measure them, scripts/study.sh "
+                               "--remeasure-disturbed, or analyse them anyway with --keep-disturbed)",
+                               first.file, first.line, disturbed);
         return usage_error("no run rows in %s%s", args->files[0], args->n_files > 1 ? " and the other files" : "");
     }
     analysis a;
@@ -224,6 +232,7 @@ static int analyze_files(const analyze_args *args)
         if (set.failed)
             printf("\nfailed verification: %zu run%s, left out of every statistic and fit (the first at %s:%lu)\n",
                    set.failed, set.failed == 1 ? "" : "s", set.first_failed_file, set.first_failed_line);
+        analysis_print_disturbed(stdout, &set);
         if (csv_failed)
             status = usage_error("--csv: cannot write '%s': %s", args->csv_path, strerror(saved));
     }

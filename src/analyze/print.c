@@ -377,3 +377,57 @@ int analysis_write_csv(const char *path, const analysis *a)
     }
     return 0;
 }
+
+/* The order of disturbed rows for listing: by configuration, then file order (the rows are in file order). */
+static int compare_disturbed(const void *pa, const void *pb)
+{
+    const run_row *a = *(const run_row *const *)pa, *b = *(const run_row *const *)pb;
+    int c = strcmp(a->kernel, b->kernel);
+    if (!c)
+        c = strcmp(a->method, b->method);
+    if (!c)
+        c = a->from < b->from ? -1 : a->from > b->from;
+    if (!c)
+        c = a->n < b->n ? -1 : a->n > b->n;
+    if (!c)
+        c = model_rank(a->model) - model_rank(b->model);
+    if (!c)
+        c = strcmp(a->model, b->model);
+    if (!c)
+        c = a->ranks != b->ranks ? a->ranks - b->ranks : a->threads - b->threads;
+    return c ? c : (a < b ? -1 : a > b);
+}
+
+static bool same_configuration(const run_row *a, const run_row *b)
+{
+    return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->method, b->method) == 0 && a->from == b->from &&
+           a->n == b->n && strcmp(a->model, b->model) == 0 && a->ranks == b->ranks && a->threads == b->threads;
+}
+
+void analysis_print_disturbed(FILE *out, const run_set *set)
+{
+    if (set->disturbed_kept)
+        fprintf(out, "\ndisturbed: %zu run%s analysed as asked (--keep-disturbed): other processes took the CPUs or "
+                     "the workers were descheduled, so those times are not the code's\n",
+                set->disturbed_kept, set->disturbed_kept == 1 ? "" : "s");
+    if (set->n_disturbed == 0)
+        return;
+    fprintf(out, "\ndisturbed: %zu run%s left out of every statistic and fit (other processes took the CPUs, or "
+                 "the workers were descheduled); scripts/study.sh --remeasure-disturbed runs them again, "
+                 "--keep-disturbed analyses them:\n",
+            set->n_disturbed, set->n_disturbed == 1 ? "" : "s");
+    const run_row **order = xcalloc(set->n_disturbed, sizeof *order, "disturbed list");
+    for (size_t i = 0; i < set->n_disturbed; i++)
+        order[i] = &set->disturbed[i];
+    qsort(order, set->n_disturbed, sizeof *order, compare_disturbed);
+    for (size_t i = 0, next; i < set->n_disturbed; i = next) {
+        const run_row *r = order[i];
+        for (next = i + 1; next < set->n_disturbed && same_configuration(order[next], r); next++)
+            ;
+        size_t count = next - i;
+        fprintf(out, "  %s by %s n=%llu, %s %dx%d: %zu run%s (the first at %s:%lu)\n", r->kernel, r->method,
+                (unsigned long long)r->n, r->model, r->ranks, r->threads, count, count == 1 ? "" : "s", r->file,
+                r->line);
+    }
+    free(order);
+}

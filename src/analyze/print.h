@@ -11,6 +11,9 @@
 #define SUMMARY_SCHEMA "primes-summary/2" /* /2 added platform (simulated series) */
 
 void analysis_print_table(FILE *out, const analysis *a, const analysis_options *opt);
+/* The runs primes judged disturbed: per configuration, how many were left out and where the first is
+ * (or, under --keep-disturbed, how many were analysed anyway). Nothing when there were none. */
+void analysis_print_disturbed(FILE *out, const run_set *set);
 
 /* Writes the summary CSV to path whole or not at all (a temporary file renamed). Returns 0, or -1 with
  * errno set. */

@@ -20,7 +20,7 @@ enum column {
     COL_CHUNK, COL_WALL, /* the required ones end here */
     COL_SCHEMA, COL_ITEMS, COL_RESULT, COL_LOW64, COL_M61, COL_VERIFY_OK, COL_CORES_ALLOWED, COL_CORES_ONLINE,
     COL_HOST, COL_HOSTS, COL_TIMESTAMP, COL_GIT, COL_CPU, COL_OVERSUBSCRIBED, COL_SIMULATED, COL_PLATFORM,
-    COL_COUNT
+    COL_DISTURBED, COL_COUNT
 };
 #define REQUIRED_COLUMNS (COL_WALL + 1)
 
@@ -28,6 +28,7 @@ static const char *const column_names[COL_COUNT] = {
     "kernel", "method", "from", "n", "model", "ranks", "threads", "workers", "schedule", "chunk", "wall_s",
     "schema", "items", "result", "low64", "mod_m61", "verify_ok", "cores_allowed", "cores_online",
     "host", "hosts", "timestamp", "git_commit", "cpu_model", "oversubscribed", "simulated", "sim_platform",
+    "disturbed",
 };
 
 typedef struct row_context {
@@ -128,14 +129,14 @@ static int count_hosts(const char *list)
     return n;
 }
 
-/* parse_row's answer for a well-formed row of a run whose answer was wrong (errors are -1) */
-enum { ROW_FAILED_VERIFICATION = 1 };
+/* flags of a well-formed row (errors are -1): its answer was wrong (never analysed), it was disturbed */
+enum { ROW_FAILED_VERIFICATION = 1, ROW_DISTURBED = 2 };
 
 static int parse_row(const row_context *c, run_row *row)
 {
     const char *schema = text(c, COL_SCHEMA);
     if (c->where[COL_SCHEMA] >= 0 && !report_schema_known(schema))
-        return fail(c, "schema '%.40s' is not primes-run/3, primes-run/2 or primes-run/1", schema);
+        return fail(c, "schema '%.40s' is not primes-run/4, primes-run/3, primes-run/2 or primes-run/1", schema);
     *row = (run_row){.file = c->csv->path, .line = c->csv->line};
     if (copy_name(c, COL_KERNEL, row->kernel) || copy_name(c, COL_METHOD, row->method) ||
         copy_name(c, COL_MODEL, row->model) || copy_name(c, COL_SCHEDULE, row->schedule) ||
@@ -176,7 +177,11 @@ static int parse_row(const row_context *c, run_row *row)
             return fail(c, "a simulated run without its sim_platform");
         copy_text(c, COL_PLATFORM, row->platform, sizeof row->platform);
     }
-    return 0;
+    const char *disturbed = text(c, COL_DISTURBED);
+    if (disturbed[0] && strcmp(disturbed, "true") != 0 && strcmp(disturbed, "false") != 0)
+        return fail(c, "disturbed: '%.40s' is not true, false or empty", disturbed);
+    row->disturbed = strcmp(disturbed, "true") == 0;
+    return row->disturbed ? ROW_DISTURBED : 0;
 }
 
 /* Finds the columns of the header record; -1 with the missing ones named. */
@@ -258,8 +263,18 @@ static int load_rows(csv_reader *csv, run_set *set, char *err, size_t err_size)
                 set->first_failed_line = csv->line;
             }
             status = 0;
-        } else if (status == 0) {
+        } else if (status == ROW_DISTURBED && !set->keep_disturbed) {
+            if (set->n_disturbed == set->cap_disturbed) {
+                set->cap_disturbed = set->cap_disturbed ? 2 * set->cap_disturbed : 16;
+                set->disturbed =
+                    xrealloc(set->disturbed, set->cap_disturbed * sizeof *set->disturbed, "disturbed rows");
+            }
+            set->disturbed[set->n_disturbed++] = set->rows[set->count];
+            status = 0;
+        } else if (status == 0 || status == ROW_DISTURBED) {
+            set->disturbed_kept += status == ROW_DISTURBED;
             set->count++;
+            status = 0;
         }
     }
     if (got < 0)
@@ -283,5 +298,6 @@ int runs_load(run_set *set, const char *path, char *err, size_t err_size)
 void runs_free(run_set *set)
 {
     free(set->rows);
+    free(set->disturbed);
     *set = (run_set){0};
 }

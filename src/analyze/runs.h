@@ -22,12 +22,17 @@ typedef struct run_row {
     int oversubscribed;              /* primes' own verdict: 1, 0, or -1 when the column is absent/empty */
     char host[64], cpu_model[128], timestamp[40], git_commit[48];
     char platform[64];               /* simulated runs: the SimGrid platform ("" for real runs) */
+    bool disturbed;                  /* primes judged the run disturbed (column disturbed, primes-run/4) */
     bool outlier;                    /* set by the analysis */
 } run_row;
 
 typedef struct run_set {
+    bool keep_disturbed;           /* set before loading: analyse disturbed rows too (else they are set aside) */
     run_row *rows;
     size_t count, cap;
+    run_row *disturbed;            /* the disturbed rows set aside, in file order: counted, listed, not analysed */
+    size_t n_disturbed, cap_disturbed;
+    size_t disturbed_kept;         /* under keep_disturbed: how many of the analysed rows were disturbed */
     size_t failed;                 /* rows that failed verification: counted, never analysed */
     const char *first_failed_file; /* where the first of them is */
     unsigned long first_failed_line;
@@ -38,7 +43,9 @@ typedef struct run_set {
  * result, low64, mod_m61, verify_ok, oversubscribed, cores_allowed, cores_online, host, hosts, timestamp,
  * git_commit, cpu_model, simulated, sim_platform) are used when present. A header line repeated inside the file (files joined with cat)
  * is skipped. A row that failed verification (verify_ok false) is counted in set->failed and left out: the
- * timing of a wrong answer is not analysed. Returns 0, or -1 with "PATH:LINE: REASON" in err. */
+ * timing of a wrong answer is not analysed. A row primes judged disturbed (disturbed true: other processes
+ * took the CPUs, or its workers were descheduled) goes to set->disturbed unless set->keep_disturbed: its
+ * time is not the code's. Returns 0, or -1 with "PATH:LINE: REASON" in err. */
 int runs_load(run_set *set, const char *path, char *err, size_t err_size);
 
 void runs_free(run_set *set);

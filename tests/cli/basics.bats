@@ -71,7 +71,7 @@ load ../lib/common
     [ "$(json_get result <<<"${lines[0]}")" = 78498 ]
     [ "$(json_get verified <<<"${lines[0]}")" = table ]
     [ "$(json_get rep <<<"${lines[2]}")" = 3 ]
-    [ "$(json_get schema <<<"${lines[0]}")" = primes-run/3 ]
+    [ "$(json_get schema <<<"${lines[0]}")" = primes-run/4 ]
     [ "$(json_get simulated <<<"${lines[0]}")" = false ]
 }
 
