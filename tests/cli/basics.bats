@@ -203,3 +203,27 @@ assert len(rows) == 30 and all(r["result"] == "78498" for r in rows)
     run env OMP_STACKSIZE=64G "$PRIMES" --check
     [ "$status" -eq 2 ]
 }
+
+@test "a run that shares its cores with other processes says so: CPU per busy second, other load, DISTURBED" {
+    # two spinners on the machine's cores while a run of as many workers as cores counts
+    local cores spinners=()
+    cores=$(nproc)
+    for _ in $(seq "$cores"); do
+        sh -c 'while :; do :; done' 3>&- &
+        spinners+=($!)
+    done
+    run "$PRIMES" -n 1e10 -t "$cores" --json
+    kill "${spinners[@]}"
+    [ "$status" -eq 0 ]
+    python3 - "$output" <<'PY'
+import json, sys
+r = json.loads([l for l in sys.argv[1].splitlines() if l.startswith("{")][0])
+assert r["schema"] == "primes-run/4"
+assert r["disturbed"] is True, r
+assert r["other_cpus"] > 0.5 or r["cpu_per_busy"] < 0.8, r
+assert r["disturbed_why"], r
+assert r["ctx_involuntary"] > 0 and r["cpu_s"] > 0, r
+PY
+    run "$PRIMES" -n 1e6
+    [[ "$output" == *"  cpu       "*" busy ("*"%), "*" context switches ("*" forced), other processes "* ]]
+}

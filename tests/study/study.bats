@@ -99,6 +99,24 @@ PY
     [ "$(rows "$SCRATCH/r/runs.csv")" -eq $((2 * first)) ]
 }
 
+@test "--remeasure-disturbed runs a point again for each of its runs primes judged disturbed" {
+    short_sweep "$SCRATCH/d" --reps 1 --models omp --kernels count -n 1e6 >/dev/null
+    [ "$(rows "$SCRATCH/d/runs.csv")" -eq 2 ]
+    # mark the 2-worker run disturbed, as primes would have (disturbed is the last column but one)
+    sed -i -E '/,omp,1,2,2,/ s/,(true|false),([^,]*)$/,true,test load/' "$SCRATCH/d/runs.csv"
+    run "$PRIMES" analyze "$SCRATCH/d/runs.csv"
+    [[ "$output" == *"disturbed: 1 run left out"*"count by sieve n=1000000, omp 1x2: 1 run"* ]]
+    run short_sweep "$SCRATCH/d" --reps 1 --models omp --kernels count -n 1e6
+    [[ "$output" == *"0 to run"* && "$output" == *"Re-measure them: "*"--remeasure-disturbed"* ]]
+    run short_sweep "$SCRATCH/d" --reps 1 --models omp --kernels count -n 1e6 --remeasure-disturbed
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"1 to run"* && "$output" == *"omp 2 workers"* ]]
+    [ "$(rows "$SCRATCH/d/runs.csv")" -eq 3 ]
+    run "$PRIMES" analyze "$SCRATCH/d/runs.csv"
+    [[ "$output" == *"disturbed: 1 run left out"* ]]
+    [ "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["runs_disturbed"])' "$SCRATCH/d/study.json")" -eq 1 ]
+}
+
 @test "resuming refuses a study measured with another build, unless --force" {
     short_sweep "$SCRATCH/b" --reps 1 --no-trace >/dev/null
     sed -i 's/^  "primes_version": ".*",$/  "primes_version": "primes 0.0.0 (git 000000000000)",/' "$SCRATCH/b/study.json"

@@ -370,6 +370,34 @@ static void test_failed_runs_counted(void **state)
     unlink(path);
 }
 
+/* Rows primes judged disturbed are set aside (counted, kept for the listing), unless asked for. */
+static void test_disturbed_rows_set_aside(void **state)
+{
+    (void)state;
+    write_file("schema,kernel,method,from,n,model,ranks,threads,workers,schedule,chunk,wall_s,result,verify_ok,"
+               "disturbed\n"
+               "primes-run/4,count,sieve,0,1e6,omp,1,2,2,dynamic,10,0.5,78498,true,false\n"
+               "primes-run/4,count,sieve,0,1e6,omp,1,2,2,dynamic,10,0.9,78498,true,true\n"
+               "primes-run/4,count,sieve,0,1e6,omp,1,2,2,dynamic,10,0.5,78498,true,\n");
+    for (int keep = 0; keep <= 1; keep++) {
+        run_set set = {.keep_disturbed = keep};
+        char err[512] = "";
+        assert_int_equal(runs_load(&set, path, err, sizeof err), 0);
+        assert_int_equal(set.count, keep ? 3 : 2);
+        assert_int_equal(set.n_disturbed, keep ? 0 : 1);
+        assert_int_equal(set.disturbed_kept, keep ? 1 : 0);
+        if (!keep) {
+            assert_int_equal(set.disturbed[0].line, 3);
+            assert_float_equal(set.disturbed[0].wall_s, 0.9, 1e-12);
+        }
+        runs_free(&set);
+    }
+    expect_error("schema,kernel,method,from,n,model,ranks,threads,workers,schedule,chunk,wall_s,disturbed\n"
+                 "primes-run/4,count,sieve,0,1e6,omp,1,2,2,dynamic,10,0.5,maybe\n",
+                 "2: disturbed: 'maybe' is not true, false or empty", SCALING_STRONG);
+    unlink(path);
+}
+
 static void test_oversubscribed_column(void **state)
 {
     (void)state;
@@ -438,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_files_amdahl_end_to_end),
         cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_failed_runs_counted),
+        cmocka_unit_test(test_disturbed_rows_set_aside),
         cmocka_unit_test(test_oversubscribed_column),
         cmocka_unit_test(test_file_quirks),
     };
