@@ -201,7 +201,7 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         double elapsed = (stats.end_time > 0 ? stats.end_time : timer_now()) - start;
         usage_mark_now(&after);
         progress_stop();
-        double wall = mpi_env_max_double(elapsed);
+        double wall = mpi_env_max_double(stats.wall_known ? stats.wall_s : elapsed);
         if (failed) {
             if (rank == 0)
                 fprintf(stderr, "primes: the run failed: %s\n", stats.error[0] ? stats.error : "unknown error");

@@ -30,6 +30,11 @@ typedef struct run_stats {
                                 * before it released its partials (0: when run returned). Releasing is no
                                 * part of the work, and under SMPI, whose ranks share one heap, a free can
                                 * cost milliseconds of another rank's allocations */
+    bool wall_known;           /* the model timed the run itself (every rank sets it alike): wall_s, on rank 0,
+                                * is the run's wall time, and the other ranks' wall_s is 0. The MPI family
+                                * does, from the first rank's start to rank 0's answer on rank 0's clock,
+                                * so the last item's end, settle_s and merge_s add up to it */
+    double wall_s;
     char error[256];           /* set when run returns nonzero */
 } run_stats;
 

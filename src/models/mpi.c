@@ -354,9 +354,18 @@ typedef struct rank_report {
 /* Sends every rank's host and trace records to rank 0, up a binomial tree like the reduction: each rank
  * receives from at most log2(size) others, one after another, and forwards what it holds once. (A gather
  * to rank 0 makes it wait for all ranks at once, which SMPI needs minutes to simulate at 4096 ranks.) */
+/* Collects every rank's item records on rank 0, onto one timeline: seconds since origin, the earliest
+ * rank's start on rank 0's clock (ranks leave the barrier at different moments, by milliseconds when
+ * they share cores, so no record starts before 0). start is this rank's own start on rank 0's clock. */
 static void gather_reports(const job *j, run_stats *stats, trace_log *logs, int n_logs, int rank, int size,
-                           double start)
+                           double start, double origin)
 {
+    if (rank == 0) /* rank 0's own records are in its dense trace already, relative to its start */
+        for (uint64_t i = 0; i < j->n_items; i++)
+            if (stats->items[i].rank == 0) {
+                stats->items[i].start += start - origin;
+                stats->items[i].stop += start - origin;
+            }
     uint64_t mine = 0; /* rank 0's logs are its dense trace already: it sends no records */
     for (int t = 0; t < n_logs; t++)
         mine += logs[t].sparse ? logs[t].count : 0;
@@ -400,9 +409,8 @@ static void gather_reports(const job *j, run_stats *stats, trace_log *logs, int 
         for (uint64_t k = 0; k < r.records; k++, off += sizeof(trace_item)) {
             trace_item item;
             memcpy(&item, held + off, sizeof item);
-            /* onto rank 0's timeline: every record of the run is relative to rank 0's start */
-            item.start += r.start - start;
-            item.stop += r.start - start;
+            item.start += r.start - origin;
+            item.stop += r.start - origin;
             if (item.index < j->n_items)
                 stats->items[item.index] = item;
         }
@@ -524,11 +532,15 @@ static int mpi_family_run(const job *j, int threads, bool hybrid, void *partial,
     /* the last item's end and the last settle's, on rank 0's clock: ranks leave the barrier at different
      * moments (by milliseconds when they share cores), so times relative to each rank's own start would
      * not compare */
-    double mine[2] = {start + last_stop, start + settled}, latest[2] = {0, 0};
-    MPI_Reduce(mine, latest, 2, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    double mine[3] = {start + last_stop, start + settled, -start}, latest[3] = {0, 0, 0};
+    MPI_Reduce(mine, latest, 3, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    double origin = -latest[2]; /* the earliest rank's start */
     stats->settle_s = latest[1] - latest[0];
-    stats->merge_s = done - (latest[1] - start);
-    gather_reports(j, stats, logs, threads, rank, size, start);
+    stats->merge_s = start + done - latest[1];
+    /* the run, from the first rank's start to rank 0's answer: items, settle and merge add up to it */
+    stats->wall_known = true;
+    stats->wall_s = rank == 0 ? start + done - origin : 0;
+    gather_reports(j, stats, logs, threads, rank, size, start, origin);
     stats->end_time = timer_now();
     if (rank == 0)
         partial_move(j, partial, parts[0]);

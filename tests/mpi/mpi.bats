@@ -138,3 +138,31 @@ mpi_long() {
     if compgen -G "$SCRATCH/.primes-*" >/dev/null; then echo 'unexpectedly true: compgen -G "$SCRATCH/.primes-*" >/dev/null'; return 1; fi
     [ ! -e "$SCRATCH/trace.csv" ]
 }
+
+@test "8 oversubscribed ranks, many times: no negative duration anywhere, and the phases add up to the wall time" {
+    local args
+    for args in "-np 8 $PRIMES -n 1e8 -r 12" "-np 8 $PRIMES product -n 2e6 -r 6" \
+        "--bind-to none -np 4 $PRIMES -m hybrid -t 2 -n 1e8 -r 8 --schedule guided"; do
+        rm -f "$SCRATCH/t.csv"
+        # shellcheck disable=SC2086 # the words of one command
+        run "${MPIRUN[@]}" $args --json -q --trace "$SCRATCH/t.csv"
+        [ "$status" -eq 0 ] || { echo "$args: $output"; return 1; }
+        grep '^{' <<<"$output" >"$SCRATCH/runs.jsonl"
+        python3 - "$SCRATCH/runs.jsonl" "$SCRATCH/t.csv" <<'PY' || { echo "for: $args"; return 1; }
+import csv, json, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+items = list(csv.DictReader(open(sys.argv[2])))
+assert runs and items
+for r in runs:
+    for k in ("wall_s", "settle_s", "merge_s", "busy_min_s", "busy_mean_s", "busy_max_s", "cpu_s"):
+        assert r[k] >= 0, (k, r[k], r["rep"])
+    mine = [i for i in items if int(i["rep"]) == r["rep"]]
+    assert len(mine) == r["items"], (len(mine), r["items"])
+    for i in mine:
+        assert 0 <= float(i["start_s"]) <= float(i["stop_s"]) <= r["wall_s"] + 1e-9, (i, r["wall_s"])
+    last = max(float(i["stop_s"]) for i in mine)
+    total = last + r["settle_s"] + r["merge_s"]
+    assert abs(total - r["wall_s"]) <= 1e-6 + 1e-6 * r["wall_s"], (r["rep"], last, r["settle_s"], r["merge_s"], r["wall_s"])
+PY
+    done
+}
