@@ -150,8 +150,8 @@ SUMMARY_COLUMNS = ["schema", "scaling", "kernel", "method", "from", "n", "model"
 def read_summary(path):
     rows = []
     for line, row in csv_rows(path, SUMMARY_COLUMNS, "a summary of primes analyze --csv"):
-        if row["schema"] not in ("primes-summary/1", "primes-summary/2"):
-            raise InputError("%s:%d: schema '%s' is not primes-summary/1 or /2" % (path, line, row["schema"]))
+        if row["schema"] not in ("primes-summary/1", "primes-summary/2", "primes-summary/3"):
+            raise InputError("%s:%d: schema '%s' is not primes-summary/1, /2 or /3" % (path, line, row["schema"]))
         row["platform"] = row.get("platform") or ""  # /2: the simulated platform, "" for real runs
         for c in ("n", "from", "ranks", "threads", "workers", "mean_s", "ci95_s", "speedup", "speedup_ci95",
                   "efficiency", "efficiency_ci95", "karp_flatt", "fit_serial_fraction", "fit_t1_s",

@@ -187,7 +187,9 @@ static void print_fits(FILE *out, const series_result *s)
         any |= s->fits[f].fit.ok;
     if (!any)
         return;
-    if (s->scaling == SCALING_STRONG)
+    bool strong = s->scaling == SCALING_STRONG;
+    size_t parameters = strong ? 2 : 1;
+    if (strong)
         fputs("  Amdahl's law T(p) = T1 (f + (1 - f) / p), weighted least squares over every run "
               "(95% intervals):\n", out);
     else
@@ -197,16 +199,44 @@ static void print_fits(FILE *out, const series_result *s)
         const law_fit *fit = &s->fits[f].fit;
         if (!fit->ok)
             continue;
+        const char *name = strong ? "f" : "alpha";
+        fit_verdict verdict = stats_fit_verdict(fit, parameters);
+        fprintf(out, "    %-9s ", s->fits[f].model);
+        if (verdict == FIT_OUTSIDE_LAW) {
+            /* a fraction above 1 or below 0 is no serial fraction: the times do not follow the law */
+            fprintf(out, "the times do not follow %s's law: the fitted %s lies outside [0, 1] (%zu runs at %zu "
+                         "worker counts); look at the runtimes, not at a fraction\n",
+                    strong ? "Amdahl" : "Gustafson", name, fit->points, fit->levels);
+            continue;
+        }
         char value[64];
         value_ci(value, sizeof value, fit->fraction, fit->ci95, 4);
-        fprintf(out, "    %-9s %s = %-18s", s->fits[f].model, s->scaling == SCALING_STRONG ? "f" : "alpha", value);
-        if (s->scaling == SCALING_STRONG)
+        fprintf(out, "%s = %-18s", name, value);
+        if (strong)
             fprintf(out, "  T1 = %.4g s", fit->t1);
-        fprintf(out, "  %zu runs", fit->points);
-        if (isfinite(fit->chi2_dof))
-            fprintf(out, ", chi2/dof %.2f", fit->chi2_dof);
-        else
-            fputs(", no degree of freedom left: no interval", out);
+        fprintf(out, "  %zu runs at %zu worker count%s", fit->points, fit->levels, fit->levels == 1 ? "" : "s");
+        switch (verdict) {
+        case FIT_EXACT:
+            fprintf(out, ": an exact fit of %zu point%s, no test of the law", fit->levels, fit->levels == 1 ? "" : "s");
+            if (!isfinite(fit->ci95))
+                fputs(", no interval", out);
+            break;
+        case FIT_POOR:
+            fprintf(out, ", chi2/dof %.2f (p = %.2g): the law does not describe these times", fit->chi2_dof,
+                    fit->p_value);
+            break;
+        case FIT_FEW:
+        case FIT_TESTED:
+            fprintf(out, ", chi2/dof %.2f (p = %.2g)", fit->chi2_dof, fit->p_value);
+            break;
+        case FIT_NONE:
+        case FIT_OUTSIDE_LAW:
+            break;
+        }
+        if (verdict != FIT_EXACT && fit->levels < STATS_FIT_MIN_LEVELS)
+            fprintf(out, "; fewer than %d worker counts: it says little", STATS_FIT_MIN_LEVELS);
+        else if (verdict == FIT_EXACT)
+            fprintf(out, "; %d or more worker counts test it", STATS_FIT_MIN_LEVELS);
         fputc('\n', out);
     }
 }
@@ -267,7 +297,8 @@ static const char *const summary_columns[] = {
     "work_ratio", "speedup", "speedup_ci95", "speedup_serial", "speedup_serial_ci95", "efficiency",
     "efficiency_ci95", "karp_flatt", "karp_flatt_ci95", "gustafson_alpha", "gustafson_alpha_ci95", "fit_law",
     "fit_serial_fraction", "fit_ci95", "fit_t1_s", "fit_runs", "fit_chi2_dof", "host", "cpu_model", "cores",
-    "first_timestamp", "last_timestamp", "git_commit", "platform",
+    "first_timestamp", "last_timestamp", "git_commit", "platform", "fit_worker_counts", "fit_p_value",
+    "fit_verdict",
 };
 
 static void csv_text(FILE *f, const char *s, bool last)
@@ -332,7 +363,14 @@ static void csv_row(FILE *f, const series_result *s, const config_result *c)
     csv_text(f, s->first_timestamp, false);
     csv_text(f, s->last_timestamp, false);
     csv_text(f, s->mixed_commits ? "mixed" : r->git_commit, false);
-    csv_text(f, r->platform, true);
+    csv_text(f, r->platform, false);
+    if (fit)
+        fprintf(f, "%zu,", fit->levels);
+    else
+        fputc(',', f);
+    csv_real(f, fit ? fit->p_value : NAN);
+    csv_text(f, stats_fit_verdict_name(fit ? stats_fit_verdict(fit, s->scaling == SCALING_STRONG ? 2 : 1) : FIT_NONE),
+             true);
 }
 
 /* The summary's header line, newline included, malloc'd. */

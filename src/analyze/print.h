@@ -8,7 +8,7 @@
 
 #include "analyze/series.h"
 
-#define SUMMARY_SCHEMA "primes-summary/2" /* /2 added platform (simulated series) */
+#define SUMMARY_SCHEMA "primes-summary/3" /* /2 added platform (simulated series); /3 the fit's worker counts, p value, verdict */
 
 void analysis_print_table(FILE *out, const analysis *a, const analysis_options *opt);
 /* The runs primes judged disturbed: per configuration, how many were left out and where the first is

@@ -254,11 +254,12 @@ static void fit_model(series_result *s, model_fit *mf, const analysis_options *o
            *w = xmalloc((cap ? cap : 1) * sizeof *w, "fit");
     double cv = pooled_cv(s, mf->model);
     const config_result *self = find_config(s, mf->model, 1);
-    size_t n = 0;
+    size_t n = 0, levels = 0;
     for (size_t i = 0; i < s->n_configs; i++) {
         const config_result *c = &s->configs[i];
         if (strcmp(c->row->model, mf->model) != 0 || c->oversubscribed || !(c->time.count > 0))
             continue;
+        size_t before = n;
         double sigma = run_sigma(c, cv);
         for (size_t k = 0; k < c->n_runs; k++) {
             const run_row *r = c->runs[k];
@@ -278,11 +279,14 @@ static void fit_model(series_result *s, model_fit *mf, const analysis_options *o
             }
             n++;
         }
+        /* a configuration is one worker count of the model; Gustafson's fit leaves 1 worker out */
+        levels += n > before && (s->scaling == SCALING_STRONG || c->row->workers > 1);
     }
     if (s->scaling == SCALING_STRONG)
         stats_fit_amdahl(p, y, w, n, &mf->fit);
     else
         stats_fit_gustafson(p, y, w, n, &mf->fit);
+    mf->fit.levels = levels;
     free(p);
     free(y);
     free(w);

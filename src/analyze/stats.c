@@ -105,7 +105,8 @@ static bool two_values(const double *v, size_t n)
 
 static void no_fit(law_fit *fit, size_t n)
 {
-    *fit = (law_fit){.ok = false, .fraction = NAN, .ci95 = NAN, .t1 = NAN, .chi2_dof = NAN, .points = n};
+    *fit = (law_fit){.ok = false, .fraction = NAN, .ci95 = NAN, .t1 = NAN, .chi2_dof = NAN, .points = n,
+                     .p_value = NAN};
 }
 
 void stats_fit_amdahl(const double *p, const double *t, const double *w, size_t n, law_fit *fit)
@@ -129,6 +130,7 @@ void stats_fit_amdahl(const double *p, const double *t, const double *w, size_t 
     if (fit->dof == 0)
         return;
     fit->chi2_dof = chisq / (double)fit->dof;
+    fit->p_value = gsl_cdf_chisq_Q(chisq, (double)fit->dof);
     /* f = a / (a + b): df/da = b / T1^2, df/db = -a / T1^2. */
     double da = b / (t1 * t1), db = -a / (t1 * t1);
     double var = (da * da * cov_aa + 2 * da * db * cov_ab + db * db * cov_bb) * fit->chi2_dof;
@@ -158,10 +160,30 @@ void stats_fit_gustafson(const double *p, const double *s, const double *w, size
         fit->dof = used - 1;
         if (fit->dof > 0) {
             fit->chi2_dof = chisq / (double)fit->dof;
+            fit->p_value = gsl_cdf_chisq_Q(chisq, (double)fit->dof);
             fit->ci95 = stats_t95((double)fit->dof) * sqrt(fmax(cov * fit->chi2_dof, 0));
         }
     }
     free(x);
     free(y);
     free(wx);
+}
+
+fit_verdict stats_fit_verdict(const law_fit *fit, size_t parameters)
+{
+    if (!fit->ok)
+        return FIT_NONE;
+    if (!(fit->fraction >= 0 && fit->fraction <= 1))
+        return FIT_OUTSIDE_LAW;
+    if (fit->levels <= parameters || !isfinite(fit->p_value))
+        return FIT_EXACT;
+    if (fit->p_value < STATS_FIT_POOR_P)
+        return FIT_POOR;
+    return fit->levels < STATS_FIT_MIN_LEVELS ? FIT_FEW : FIT_TESTED;
+}
+
+const char *stats_fit_verdict_name(fit_verdict v)
+{
+    static const char *const names[] = {"none", "outside-law", "exact", "few-points", "poor", "tested"};
+    return names[v];
 }

@@ -56,7 +56,26 @@ typedef struct law_fit {
     double chi2_dof;     /* weighted residual sum of squares per degree of freedom; NAN without dof */
     size_t points;       /* observations used */
     size_t dof;
+    size_t levels;       /* distinct worker counts among them (set by the caller, who knows them) */
+    double p_value;      /* of chi2 on dof (GSL's chi-squared tail); NAN without dof */
 } law_fit;
+
+/* What a fit can say (stats_fit_verdict): */
+typedef enum {
+    FIT_NONE,         /* nothing fitted */
+    FIT_OUTSIDE_LAW,  /* the fraction is outside [0, 1]: the times do not follow the law */
+    FIT_EXACT,        /* as many worker counts as parameters: the law passes through them, no test */
+    FIT_FEW,          /* fewer than STATS_FIT_MIN_LEVELS worker counts: tested, but it says little */
+    FIT_POOR,         /* tested, and the law does not describe the times (p below STATS_FIT_POOR_P) */
+    FIT_TESTED        /* tested, nothing against it */
+} fit_verdict;
+#define STATS_FIT_MIN_LEVELS 4
+#define STATS_FIT_POOR_P 0.01
+
+/* The verdict on a fit with `parameters` parameters (Amdahl 2, Gustafson 1); its words for the summary
+ * CSV ("none", "outside-law", "exact", "few-points", "poor", "tested"). */
+fit_verdict stats_fit_verdict(const law_fit *fit, size_t parameters);
+const char *stats_fit_verdict_name(fit_verdict v);
 
 /* Amdahl's law T(p) = a + b / p, so T1 = a + b and f = a / (a + b), fitted by weighted least squares to
  * every observation (p[i], t[i]) with weights w[i] = 1 / variance. The covariance is scaled by the

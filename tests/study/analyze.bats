@@ -33,7 +33,7 @@ FIXTURES="$BATS_TEST_DIRNAME/../fixtures/analyze"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 by = {(r["model"], r["workers"]): r for r in rows}
-assert rows[0]["schema"] == "primes-summary/2", rows[0]["schema"]
+assert rows[0]["schema"] == "primes-summary/3", rows[0]["schema"]
 assert rows[0]["platform"] == "", rows[0]["platform"]
 r = by[("omp", "4")]
 assert r["scaling"] == "strong" and r["runs"] == "5" and r["used"] == "4" and r["outliers"] == "1", r

@@ -172,6 +172,47 @@ static void test_amdahl_needs_two_worker_counts(void **state)
     assert_true(isnan(fit.ci95));
 }
 
+/* What a fit may claim: two worker counts give chi2/dof = 1 by construction (the within-count scatter
+ * over itself), so no test; a fraction outside [0, 1] is no fraction; a law that misses the times is poor. */
+static void test_fit_verdicts(void **state)
+{
+    (void)state;
+    law_fit fit;
+    const double p[] = {1, 1, 1, 2, 2, 2}, t[] = {10, 10.2, 9.8, 6, 6.1, 5.9}, w[] = {25, 25, 25, 25, 25, 25};
+    stats_fit_amdahl(p, t, w, 6, &fit);
+    fit.levels = 2;
+    assert_true(fit.ok);
+    assert_float_equal(fit.chi2_dof * (double)fit.dof, (0.08 + 0.02) * 25, 1e-9); /* the scatter itself */
+    assert_int_equal(stats_fit_verdict(&fit, 2), FIT_EXACT);
+    assert_string_equal(stats_fit_verdict_name(FIT_EXACT), "exact");
+    /* superlinear: T(2) < T(1) / 2 makes f negative */
+    const double t_super[] = {10, 10, 10, 4.5, 4.5, 4.6};
+    stats_fit_amdahl(p, t_super, w, 6, &fit);
+    fit.levels = 2;
+    assert_true(fit.fraction < 0);
+    assert_int_equal(stats_fit_verdict(&fit, 2), FIT_OUTSIDE_LAW);
+    /* four worker counts on a + b / p: tested and fine; the same counts on a line in p: poor */
+    const double p4[] = {1, 1, 2, 2, 4, 4, 8, 8};
+    double t4[8], t_line[8], w4[8];
+    for (int i = 0; i < 8; i++) {
+        t4[i] = 2 + 8 / p4[i] + (i % 2 ? 0.01 : -0.01);
+        t_line[i] = 12 - p4[i] + (i % 2 ? 0.01 : -0.01);
+        w4[i] = 1 / (0.01 * 0.01);
+    }
+    stats_fit_amdahl(p4, t4, w4, 8, &fit);
+    fit.levels = 4;
+    assert_int_equal(stats_fit_verdict(&fit, 2), FIT_TESTED);
+    assert_true(fit.p_value > 0.05);
+    fit.levels = 3;
+    assert_int_equal(stats_fit_verdict(&fit, 2), FIT_FEW);
+    stats_fit_amdahl(p4, t_line, w4, 8, &fit);
+    fit.levels = 4;
+    if (stats_fit_verdict(&fit, 2) != FIT_POOR && stats_fit_verdict(&fit, 2) != FIT_OUTSIDE_LAW)
+        fail_msg("a line in p fitted as Amdahl: f %g, p %g", fit.fraction, fit.p_value);
+    fit.ok = false;
+    assert_int_equal(stats_fit_verdict(&fit, 2), FIT_NONE);
+}
+
 static void test_gustafson_recovers_alpha(void **state)
 {
     (void)state;
@@ -461,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_ratio_ci),
         cmocka_unit_test(test_amdahl_recovers_serial_fraction),
         cmocka_unit_test(test_amdahl_needs_two_worker_counts),
+        cmocka_unit_test(test_fit_verdicts),
         cmocka_unit_test(test_gustafson_recovers_alpha),
         cmocka_unit_test(test_work_rule),
         cmocka_unit_test(test_files_amdahl_end_to_end),
