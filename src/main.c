@@ -185,6 +185,8 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
     int status = 0;
     void *partial = xmalloc(opt->kernel->partial_size, "partial result");
     unsigned total = opt->warmup + opt->repeat;
+    double *walls = xcalloc(opt->repeat, sizeof *walls, "repetition times");
+    bool *shaken = xcalloc(opt->repeat, sizeof *shaken, "repetition verdicts");
     for (unsigned rep = 0; rep < total; rep++) {
         bool timed = rep >= opt->warmup;
         opt->kernel->init(&j, partial);
@@ -236,6 +238,8 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
             provenance_timestamp(rec.timestamp, sizeof rec.timestamp);
             if (rec.res.verify != VERIFY_NONE && !rec.res.verify_ok)
                 status = EXIT_VERIFY_FAILED;
+            walls[rec.rep - 1] = rec.wall_s;
+            shaken[rec.rep - 1] = rec.usage.disturbed;
             if (opt->json)
                 report_json(stdout, &rec);
             else
@@ -261,6 +265,10 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         free(stats.hosts);
     }
     free(partial);
+    if (rank == 0 && !opt->json)
+        report_repetitions(stdout, walls, shaken, opt->repeat);
+    free(walls);
+    free(shaken);
     if (trace.f && file_output_commit(&trace) != 0) {
         fprintf(stderr, "primes: --trace: cannot write '%s': %s\n", opt->trace_path, strerror(errno));
         status = EXIT_RUN_FAILED;

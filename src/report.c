@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analyze/stats.h"
 #include "duration.h"
 #include "files.h"
 #include "text.h"
@@ -440,5 +441,39 @@ void report_human(FILE *out, const run_record *rec)
     } else {
         fprintf(out, "  memory    peak %.1f MiB\n", (double)rec->peak_rss_kib / 1024.0);
     }
+    fflush(out);
+}
+
+void report_repetitions(FILE *out, const double *wall_s, const bool *disturbed, unsigned n)
+{
+    if (n < 2)
+        return;
+    sample_stats st;
+    stats_describe(wall_s, n, &st);
+    char median[32], mean[32], ci[32], lo[32], hi[32];
+    format_duration(median, sizeof median, st.median, DURATION_FLOOR_US);
+    format_duration(mean, sizeof mean, st.mean, DURATION_FLOOR_US);
+    format_duration(ci, sizeof ci, st.ci95, DURATION_FLOOR_US);
+    format_duration(lo, sizeof lo, st.min, DURATION_FLOOR_US);
+    format_duration(hi, sizeof hi, st.max, DURATION_FLOOR_US);
+    fprintf(out, "summary of %u repetitions\n  wall      median %s, mean %s ± %s (95%%), min %s, max %s, spread %.1f%%\n",
+            n, median, mean, ci, lo, hi, st.median > 0 ? 100 * (st.max - st.min) / st.median : 0.0);
+    unsigned outliers = 0, shaken = 0;
+    for (unsigned i = 0; i < n; i++) {
+        outliers += stats_is_outlier(&st, wall_s[i]);
+        shaken += disturbed[i];
+    }
+    if (outliers) {
+        fprintf(out, "  outliers  %u (Tukey's fences, as primes analyze):", outliers);
+        for (unsigned i = 0; i < n; i++)
+            if (stats_is_outlier(&st, wall_s[i])) {
+                char t[32];
+                format_duration(t, sizeof t, wall_s[i], DURATION_FLOOR_US);
+                fprintf(out, " repetition %u %s", i + 1, t);
+            }
+        fputc('\n', out);
+    }
+    if (shaken)
+        fprintf(out, "  DISTURBED %u of the %u repetitions (primes analyze leaves them out)\n", shaken, n);
     fflush(out);
 }

@@ -44,6 +44,9 @@ typedef struct run_record {
 void report_balance(const run_stats *stats, run_record *rec);
 
 void report_human(FILE *out, const run_record *rec);
+/* After R > 1 timed repetitions (the human output): their median, mean with its 95% interval, min and
+ * max, the outliers by analyze's rule, and how many were disturbed, as one block. */
+void report_repetitions(FILE *out, const double *wall_s, const bool *disturbed, unsigned n);
 void report_json(FILE *out, const run_record *rec);
 /* Appends one row (and the header, when the file is empty) as whole lines under an exclusive lock.
  * Returns 0, or -1 with errno set. */

@@ -227,3 +227,18 @@ PY
     run "$PRIMES" -n 1e6
     [[ "$output" == *"  cpu       "*" busy ("*"%), "*" context switches ("*" forced), other processes "* ]]
 }
+
+@test "-r R ends with a summary of the R repetitions: median, mean and interval, min, max, outliers" {
+    run "$PRIMES" -n 1e7 -r 5
+    [ "$status" -eq 0 ]
+    [ "$(grep -c '^primes count' <<<"$output")" -eq 5 ]
+    # the block comes last: its heading, the times, then outliers and disturbed ones when there are any
+    summary=$(sed -n '/^summary of 5 repetitions$/,$p' <<<"$output")
+    [ -n "$summary" ]
+    grep -q '^  wall      median .*, mean .* ± .* (95%), min .*, max .*, spread .*%$' <<<"$summary"
+    if grep -v '^summary of\|^  wall  \|^  outliers  \|^  DISTURBED ' <<<"$summary"; then return 1; fi
+    run "$PRIMES" -n 1e7 -r 1
+    [[ "$output" != *"summary of"* ]]
+    run "$PRIMES" -n 1e7 -r 3 --json
+    [[ "$output" != *"summary of"* ]]
+}
