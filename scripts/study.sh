@@ -409,13 +409,18 @@ if [[ -n "$simulate" ]]; then
 else
     version=$("$primes" --version)
 fi
+# The build as primes info states it (compiler, then CFLAGS with ARCH and MPI): one commit built -O2 and
+# -O3 is two builds, and a study mixes no builds.
+build=$("$primes" info 2>/dev/null | awk '$1 == "build" {sub(/^build +/, ""); b = $0} $1 == "flags" {sub(/^ +flags /, ""); f = $0}
+    END {print b "; " f}')
 
 json_string() { lib_json_string "$@"; }
 json_list() { lib_json_list "$@"; }
 
 if [[ -f "$meta" && $force -eq 0 ]]; then
-    for key in host primes_version; do
-        current=$(json_string "$([[ $key == host ]] && echo "$host" || echo "$version")")
+    declare -A now_is=([host]=$host [primes_version]=$version [primes_build]=$build)
+    for key in host primes_version primes_build; do
+        current=$(json_string "${now_is[$key]}")
         stored=$(sed -n "s/^  \"$key\": \(.*\),\$/\1/p" "$meta")
         if [[ -n "$stored" && "$stored" != "$current" ]]; then
             echo "study.sh: $dir was measured with $key $stored, this is $current: a study mixes neither" \
@@ -546,6 +551,7 @@ write_meta() { # write_meta STATUS
         echo "  \"cpu_model\": $(json_string "$cpu"),"
         echo "  \"primes\": $(json_string "$primes"),"
         echo "  \"primes_version\": $(json_string "$version"),"
+        echo "  \"primes_build\": $(json_string "$build"),"
         echo "  \"command\": $(json_string "$command_line"),"
         echo "  \"runs_planned\": $total,"
         echo "  \"runs_done\": $(($(grep -c "^primes-run/" "$runs" 2>/dev/null || true) + 0)),"

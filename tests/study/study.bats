@@ -127,6 +127,16 @@ PY
     [ "$status" -eq 0 ]
 }
 
+@test "resuming refuses the same commit built another way (compiler, flags, ARCH): an -O2 binary is not the -O3 study's" {
+    short_sweep "$SCRATCH/f" --reps 1 --no-trace >/dev/null
+    grep -q '^  "primes_build": ".*-fopenmp MPI=[01]",$' "$SCRATCH/f/study.json"
+    sed -i -E 's/^(  "primes_build": ".*); -O3 /\1; -O2 /' "$SCRATCH/f/study.json"
+    grep -q -- '; -O2 ' "$SCRATCH/f/study.json"
+    run short_sweep "$SCRATCH/f" --no-trace
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"was measured with primes_build "*"-O2 "*"this is "*"-O3 "*"a study mixes neither machines nor builds"* ]]
+}
+
 @test "one study.sh per directory at a time" {
     mkdir -p "$SCRATCH/l"
     exec 8>"$SCRATCH/l/.lock"
