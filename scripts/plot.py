@@ -160,6 +160,9 @@ def read_summary(path):
             if c in row:
                 row[c] = number(row[c], path, line, c)
         row["oversubscribed"] = row["oversubscribed"] == "true"
+        # /3: disturbed runs set aside, and what the fit can claim
+        row["disturbed"] = int(number(row["disturbed"], path, line, "disturbed")) if row.get("disturbed") else 0
+        row["fit_verdict"] = row.get("fit_verdict") or ""
         rows.append(row)
     return rows
 
@@ -294,8 +297,30 @@ def plot_points(ax, rows, y_key, ci_key, model, report, kind, slot=0.0, log=Fals
     if over:
         ax.plot([x for x, _ in over], [r[y_key] for _, r in over], linestyle="none", marker=marker,
                 markersize=9, markerfacecolor="white", markeredgecolor=color)
+    shaken = [(x, r) for x, r in zip(shown, rows) if r["disturbed"]]
+    if shaken:
+        ax.plot([x for x, _ in shaken], [r[y_key] for _, r in shaken], linestyle="none", marker="x",
+                markersize=11, color="#c0392b", markeredgewidth=1.6)
+        report.series("disturbed", model, [r["workers"] for _, r in shaken], [r["disturbed"] for _, r in shaken])
     report.series(kind, model, xs, ys)
     return xs
+
+
+def shade_beyond_cores(ax, rows, log):
+    """Grey beyond the machine's cores: points there measure time sharing, not scaling."""
+    try:
+        cores = int(rows[0].get("cores") or 0)
+    except ValueError:
+        cores = 0
+    above = sorted({r["workers"] for r in rows if r["workers"] > cores})
+    if cores <= 0 or not above:
+        return False
+    start = math.sqrt(cores * above[0]) if log else (cores + above[0]) / 2.0
+    end = above[-1] * (1.5 if log else 1.05) + (0 if log else 0.5)
+    ax.axvspan(start, end, color="0.88", zorder=0, linewidth=0)
+    ax.annotate("beyond the %d cores:\ntime sharing" % cores, xy=(start, 1), xycoords=("data", "axes fraction"),
+                xytext=(4, -4), textcoords="offset points", ha="left", va="top", fontsize=7, color="0.35")
+    return True
 
 
 def cap_y(ax, rows, key, ideal):
@@ -313,8 +338,12 @@ def slots(models):
 
 def fit_label(model, row, symbol):
     f, ci = row["fit_serial_fraction"], row.get("fit_ci95", math.nan)
+    if row.get("fit_verdict") == "outside-law":
+        return "%s: does not follow the law (fitted %s outside [0, 1])" % (model, symbol.split()[-1])
     if math.isnan(f):
         return model
+    if row.get("fit_verdict") == "exact":
+        return "%s: %s = %.3f, exact fit of %s points" % (model, symbol, f, row.get("fit_worker_counts", "2"))
     if math.isnan(ci):
         return "%s: %s = %.3f" % (model, symbol, f)
     return "%s: %s = %.3f ± %.3f" % (model, symbol, f, ci)
@@ -325,8 +354,10 @@ def wide(workers):
     return max(workers) > 64 * min(workers)
 
 
-def worker_axis(ax, workers, log=True):
+def worker_axis(ax, workers, log=True, rows=()):
     ws = sorted(set(workers))
+    if rows:
+        shade_beyond_cores(ax, rows, log or wide(ws))
     if log or wide(ws):
         ax.set_xscale("log", base=2)
     ax.set_xticks(ws)
@@ -342,6 +373,8 @@ def series_caption(rows, study, extra):
     text += " · bars: 95% CI"
     if any(r["oversubscribed"] for r in rows):
         text += " · hollow: oversubscribed"
+    if any(r["disturbed"] for r in rows):
+        text += " · red ×: disturbed runs left out (%d)" % sum(r["disturbed"] for r in rows)
     return text + extra
 
 
@@ -390,7 +423,8 @@ def plot_strong(rows, study, outs, report, real=()):
                     label=fit_label(model, mrows[0], "Amdahl f"))
         fit = mrows[0]
         one = [r for r in mrows if r["workers"] == 1]
-        if fit["fit_law"] == "amdahl" and one and not math.isnan(fit["fit_serial_fraction"]):
+        if fit["fit_law"] == "amdahl" and one and not math.isnan(fit["fit_serial_fraction"]) and \
+                fit["fit_verdict"] != "outside-law":
             f, t1fit, t1 = fit["fit_serial_fraction"], fit["fit_t1_s"], one[0]["mean_s"]
             xs = [pmax ** (i / 100.0) if log else 1 + i * (pmax - 1) / 100.0 for i in range(101)]
             ys = [t1 / (t1fit * (f + (1 - f) / p)) for p in xs]
@@ -403,7 +437,7 @@ def plot_strong(rows, study, outs, report, real=()):
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "%g" % v))
     else:
         cap_y(ax, rows, "speedup", pmax)
-    worker_axis(ax, all_workers, log=False)
+    worker_axis(ax, all_workers, log=False, rows=rows)
     ax.legend(fontsize=8)
     finish(fig, ax, "%s: speedup (strong scaling)" % name, caption + " · dotted: fitted Amdahl curves", outs,
            report, base + "-speedup")
@@ -417,7 +451,7 @@ def plot_strong(rows, study, outs, report, real=()):
     plot_real_overlay(ax, real, "efficiency", "efficiency_ci95", report)
     ax.set_ylabel("efficiency S(p) / p")
     cap_y(ax, rows, "efficiency", 1)
-    worker_axis(ax, all_workers, log=False)
+    worker_axis(ax, all_workers, log=False, rows=rows)
     ax.legend(fontsize=8)
     finish(fig, ax, "%s: parallel efficiency" % name, caption, outs, report, base + "-efficiency")
 
@@ -430,13 +464,13 @@ def plot_strong(rows, study, outs, report, real=()):
         plot_points(ax, pts, "karp_flatt", "karp_flatt_ci95", model, report, "points", slot[model], log=log,
                     label=fit_label(model, mrows[0], "fitted f"))
         f = mrows[0]["fit_serial_fraction"]
-        if not math.isnan(f):
+        if not math.isnan(f) and mrows[0]["fit_verdict"] != "outside-law":
             ax.axhline(f, color=model_color(model), linestyle=":", linewidth=1)
             report.series("line", "amdahl-f %s" % model, [pts[0]["workers"], pts[-1]["workers"]], [f, f])
     plot_real_overlay(ax, real, "karp_flatt", "karp_flatt_ci95", report)
     ax.axhline(0, color="0.5", linestyle="--", linewidth=1)
     ax.set_ylabel("Karp–Flatt serial fraction e")
-    worker_axis(ax, [r["workers"] for r in rows if r["workers"] > 1] or all_workers, log=False)
+    worker_axis(ax, [r["workers"] for r in rows if r["workers"] > 1] or all_workers, log=False, rows=rows)
     ax.legend(fontsize=8)
     finish(fig, ax, "%s: Karp–Flatt serial fraction" % name,
            caption + " · dotted: fitted Amdahl f", outs, report, base + "-karp-flatt")
@@ -453,7 +487,7 @@ def plot_strong(rows, study, outs, report, real=()):
             ax.plot([1, pmax], [t1, t1 / pmax], color=model_color(model), linestyle="--", linewidth=0.8, alpha=0.6)
     ax.set_yscale("log")
     ax.set_ylabel("wall time (s), mean")
-    worker_axis(ax, all_workers, log=True)
+    worker_axis(ax, all_workers, log=True, rows=rows)
     ax.legend(fontsize=8)
     finish(fig, ax, "%s: runtime" % name, caption + " · dashed: ideal T(1)/p", outs, report, base + "-runtime")
 
@@ -490,7 +524,7 @@ def plot_weak(rows, study, outs, report):
             report.series("curve", "gustafson %s alpha=%.4g" % (model, a), xs[::25], ys[::25])
     ax.set_ylabel("scaled speedup (work ratio × T(1) / T(p))")
     cap_y(ax, rows, "speedup", pmax)
-    worker_axis(ax, all_workers, log=False)
+    worker_axis(ax, all_workers, log=False, rows=rows)
     ax.legend(fontsize=8)
     finish(fig, ax, "%s: scaled speedup" % name, caption + " · dotted: Gustafson fit", outs, report,
            base + "-scaled-speedup")
@@ -505,7 +539,7 @@ def plot_weak(rows, study, outs, report):
             ax.plot(xs, [(a + (1 - a) * p) / p for p in xs], color=model_color(model), linestyle=":", linewidth=1.5)
     ax.set_ylabel("weak-scaling efficiency")
     cap_y(ax, rows, "efficiency", 1)
-    worker_axis(ax, all_workers, log=False)
+    worker_axis(ax, all_workers, log=False, rows=rows)
     ax.legend(fontsize=8)
     finish(fig, ax, "%s: weak-scaling efficiency" % name, caption + " · dotted: Gustafson fit", outs, report,
            base + "-weak-efficiency")
@@ -516,7 +550,7 @@ def plot_weak(rows, study, outs, report):
         plot_points(ax, mrows, "mean_s", "ci95_s", model, report, "points", slot[model], log=True)
     ax.set_ylabel("wall time (s), mean: flat is ideal")
     ax.set_ylim(bottom=0)
-    worker_axis(ax, all_workers, log=True)
+    worker_axis(ax, all_workers, log=True, rows=rows)
     size_of = {r["workers"]: r["n"] for r in rows}
     ws = sorted(size_of)
     ax.set_xticks(ws)
@@ -550,17 +584,26 @@ def run_of_trace(path, g, runs_path):
     return None
 
 
+def run_words(kernel, method, n, model, ranks, threads):
+    """A run in words: "count by sieve, n = 10^9, omp 1x2" (no "by" for a kernel without methods)."""
+    by = "" if method == "none" else " by %s" % method
+    return "%s%s, n = %s, %s %dx%d" % (kernel, by, human_n(int(n)), model, int(ranks), int(threads))
+
+
 def plot_gantt(path, rep, study, outs, report):
     items, rep = read_trace(path, rep)
     stem = os.path.splitext(os.path.basename(path))[0]
     m = TRACE_NAME.match(stem)
     run = run_of_trace(path, m.groupdict() if m else None, outs.get("runs")) if rep == 1 else None
-    if m:
+    own = items[0] if "wall_s" in items[0] else None
+    if own is not None:
+        # the trace says itself what ran and how the repetition ended
+        run = {"wall_s": own["wall_s"], "settle_s": own["settle_s"], "merge_s": own["merge_s"],
+               "_where": "the trace"}
+        what = run_words(own["kernel"], own["method"], own["n"], own["model"], own["ranks"], own["threads"])
+    elif m:
         g = m.groupdict()
-        what = "%s by %s, n = %s, %s %dx%d" % (g["kernel"], g["method"], human_n(int(g["n"])), g["model"],
-                                              int(g["ranks"]), int(g["threads"]))
-        if g["method"] == "none":
-            what = what.replace(" by none", "")
+        what = run_words(g["kernel"], g["method"], g["n"], g["model"], g["ranks"], g["threads"])
     else:
         what = stem
     workers = sorted({(int(i["rank"]), int(i["thread"])) for i in items})

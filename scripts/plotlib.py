@@ -65,12 +65,18 @@ def csv_rows(path, need, what):
 
 def read_trace(path):
     """Every work item of a primes --trace file: dicts of rep, item, rank, thread (numbers), host, start_s
-    and stop_s (seconds on the run's one clock)."""
+    and stop_s (seconds on the run's one clock); and, in traces that carry them (what ran and how each
+    repetition ended), kernel, method, model (text), from, n, ranks, threads, wall_s, settle_s, merge_s."""
     need = ["rep", "item", "rank", "thread", "host", "start_s", "stop_s"]
     items = []
     for line, row in csv_rows(path, need, "a trace of primes --trace"):
         item = {k: number(row[k], path, line, k) for k in ("rep", "item", "rank", "thread", "start_s", "stop_s")}
         item["host"] = row["host"]
+        if row.get("wall_s"):
+            for k in ("from", "n", "ranks", "threads", "wall_s", "settle_s", "merge_s"):
+                item[k] = number(row[k], path, line, k)
+            for k in ("kernel", "method", "model"):
+                item[k] = row[k]
         items.append(item)
     if not items:
         raise InputError("%s: no work items in the trace" % path)

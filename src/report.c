@@ -349,15 +349,24 @@ void report_balance(const run_stats *stats, run_record *rec)
 
 void report_trace_rows(FILE *out, const run_record *rec, const run_stats *stats, bool header)
 {
+    /* each row also says what ran and how the repetition ended (its wall time, settle and merge), so a
+     * timeline drawn from the trace alone shows the whole run */
     if (header)
-        fputs("rep,item,rank,thread,host,lo,hi,start_s,stop_s\n", out);
+        fputs("rep,item,rank,thread,host,lo,hi,start_s,stop_s,kernel,method,from,n,model,ranks,threads,wall_s,"
+              "settle_s,merge_s\n",
+              out);
+    const job *j = rec->job;
+    char tail[256];
+    snprintf(tail, sizeof tail, "%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%d,%d,%.9f,%.9f,%.9f", j->kernel->name,
+             j->kernel->takes_method ? method_name(j->method) : "none", j->from, j->n, rec->model->name, rec->ranks,
+             rec->threads, rec->wall_s, rec->settle_s, rec->merge_s);
     for (uint64_t i = 0; i < stats->n_items; i++) {
         const trace_item *t = &stats->items[i];
         work_item item;
-        job_item(rec->job, t->index, &item);
+        job_item(j, t->index, &item);
         const char *host = stats->hosts && t->rank >= 0 && t->rank < stats->ranks ? stats->hosts[t->rank] : "";
-        fprintf(out, "%u,%" PRIu64 ",%d,%d,%s,%" PRIu64 ",%" PRIu64 ",%.9f,%.9f\n", rec->rep, t->index, t->rank,
-                t->thread, host, item.lo, item.hi, t->start, t->stop);
+        fprintf(out, "%u,%" PRIu64 ",%d,%d,%s,%" PRIu64 ",%" PRIu64 ",%.9f,%.9f,%s\n", rec->rep, t->index, t->rank,
+                t->thread, host, item.lo, item.hi, t->start, t->stop, tail);
     }
 }
 

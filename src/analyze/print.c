@@ -298,7 +298,7 @@ static const char *const summary_columns[] = {
     "efficiency_ci95", "karp_flatt", "karp_flatt_ci95", "gustafson_alpha", "gustafson_alpha_ci95", "fit_law",
     "fit_serial_fraction", "fit_ci95", "fit_t1_s", "fit_runs", "fit_chi2_dof", "host", "cpu_model", "cores",
     "first_timestamp", "last_timestamp", "git_commit", "platform", "fit_worker_counts", "fit_p_value",
-    "fit_verdict",
+    "fit_verdict", "disturbed",
 };
 
 static void csv_text(FILE *f, const char *s, bool last)
@@ -370,7 +370,8 @@ static void csv_row(FILE *f, const series_result *s, const config_result *c)
         fputc(',', f);
     csv_real(f, fit ? fit->p_value : NAN);
     csv_text(f, stats_fit_verdict_name(fit ? stats_fit_verdict(fit, s->scaling == SCALING_STRONG ? 2 : 1) : FIT_NONE),
-             true);
+             false);
+    fprintf(f, "%zu\n", c->disturbed);
 }
 
 /* The summary's header line, newline included, malloc'd. */

@@ -368,6 +368,34 @@ static int finish_series(series_result *s, const analysis_options *opt, char *er
     return 0;
 }
 
+/* Each disturbed row that was set aside, counted on its configuration when the configuration has other
+ * runs (the series are few; their configurations are sorted, so each row costs a binary search). */
+static void count_disturbed(analysis *a, const run_set *set, scaling_kind scaling)
+{
+    for (size_t d = 0; d < set->n_disturbed; d++) {
+        const run_row *r = &set->disturbed[d];
+        for (size_t k = 0; k < a->n_series; k++) {
+            series_result *s = &a->series[k];
+            if (compare_series(r, s->first, scaling) != 0)
+                continue;
+            size_t lo = 0, hi = s->n_configs;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = compare_config(s->configs[mid].row, r, scaling);
+                if (c == 0) {
+                    s->configs[mid].disturbed++;
+                    break;
+                }
+                if (c < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            break;
+        }
+    }
+}
+
 int analysis_run(run_set *set, const analysis_options *opt, analysis *out, char *err, size_t err_size)
 {
     *out = (analysis){0};
@@ -397,6 +425,7 @@ int analysis_run(run_set *set, const analysis_options *opt, analysis *out, char 
         if (finish_series(s, opt, err, err_size) != 0)
             return -1;
     }
+    count_disturbed(out, set, opt->scaling);
     return 0;
 }
 

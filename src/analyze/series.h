@@ -31,6 +31,7 @@ typedef struct config_result {
     bool oversubscribed;    /* some run had more workers than cores (see analyze/series.c) */
     sample_stats time;      /* wall_s of the runs used (all, or without outliers under drop_outliers) */
     size_t outliers;
+    size_t disturbed;       /* runs of this configuration primes judged disturbed and analyze set aside */
     double work_ratio;      /* weak: work of this n over the work of the 1-worker n; strong: 1 */
     double speedup, speedup_ci;                 /* against the same model's 1-worker time */
     double speedup_serial, speedup_serial_ci;   /* against the serial model's time */

@@ -159,7 +159,7 @@ assert len(rows) == 30 and all(r["result"] == "78498" for r in rows)
 @test "--trace writes one row per work item with bounds and times" {
     run "$PRIMES" count -n 1e6 --schedule static,100000 --trace "$SCRATCH/t.csv"
     [ "$status" -eq 0 ]
-    [ "$(head -n 1 "$SCRATCH/t.csv")" = "rep,item,rank,thread,host,lo,hi,start_s,stop_s" ]
+    [ "$(head -n 1 "$SCRATCH/t.csv")" = "rep,item,rank,thread,host,lo,hi,start_s,stop_s,kernel,method,from,n,model,ranks,threads,wall_s,settle_s,merge_s" ]
     [ "$(wc -l <"$SCRATCH/t.csv")" -eq 11 ]
     [ "$(tail -n 1 "$SCRATCH/t.csv" | cut -d, -f7)" = 1000000 ]
 }

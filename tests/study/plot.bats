@@ -86,3 +86,39 @@ is_png() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89
     [ "$status" -eq 2 ]
     [[ "$output" == *"--format: 'gif' is not png, svg or pdf"* ]]
 }
+
+@test "a trace alone draws the whole run: it carries its kernel, n, model and how each repetition ended" {
+    "$PRIMES" product -n 1e6 -t 2 -r 2 -q --trace "$SCRATCH/anything.csv" >/dev/null
+    head -n 1 "$SCRATCH/anything.csv" | grep -q ',kernel,method,from,n,model,ranks,threads,wall_s,settle_s,merge_s$'
+    run "$PLOT" --check --out "$SCRATCH/plots" --trace "$SCRATCH/anything.csv" --rep 2
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"title: Per-worker timeline: product by sieve, n = 10^6, omp 1x2"* ]]
+    [[ "$output" == *"span merge: 2 points"* ]]
+    is_png "$SCRATCH/plots/gantt-anything.png"
+}
+
+@test "plots grey the worker counts beyond the cores and cross the points that lost disturbed runs" {
+    python3 - "$FIXTURES/analyze/amdahl-f0.2.csv" "$SCRATCH/runs.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+out = csv.DictWriter(open(sys.argv[2], "w", newline=""), fieldnames=list(rows[0]) + ["disturbed"])
+out.writeheader()
+seen = 0
+for r in rows:
+    r["cores_online"] = r["cores_allowed"] = "2"        # 4 workers on 2 cores: oversubscribed
+    seen += r["threads"] == "2"
+    r["disturbed"] = "true" if r["threads"] == "2" and seen % 2 else "false"   # 3 of the 5 at 2 workers
+    out.writerow(r)
+PY
+    "$PRIMES" analyze --csv "$SCRATCH/summary.csv" "$SCRATCH/runs.csv" >/dev/null
+    run "$PLOT" --check --out "$SCRATCH/plots" "$SCRATCH/summary.csv"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"disturbed omp: 1 points x=[2] y=[3]"* ]]
+    grep -q . "$SCRATCH/plots/count-sieve-n1e10-speedup.png"
+    python3 - "$SCRATCH/summary.csv" <<'PY'
+import csv, sys
+rows = {(r["model"], r["workers"]): r for r in csv.DictReader(open(sys.argv[1]))}
+assert rows[("omp", "2")]["disturbed"] == "3" and rows[("omp", "2")]["used"] == "2", rows[("omp", "2")]
+assert rows[("omp", "4")]["oversubscribed"] == "true"
+PY
+}
