@@ -183,13 +183,15 @@ pj_show_setup() {
     for p in "${PJ_PLAN[@]}"; do pj_log "  $p"; done
 }
 
-# pj_point MODEL RANKS_PER_NODE THREADS N: one point on every node of the allocation, repeated
-# PRIMES_REPEAT times by primes itself (one row per repetition).
+# pj_point ROUND MODEL RANKS_PER_NODE THREADS N: one timed run of a point on every node of the allocation
+# (one row), in a process of its own after PRIMES_WARMUP untimed runs inside it. pj_run_plan runs every
+# point once per round, PRIMES_REPEAT rounds, as scripts/study.sh does locally: drift of the nodes spreads
+# over the points instead of landing on one point's repetitions.
 pj_point() {
-    local model=$1 rpn=$2 threads=$3 n=$4
+    local round=$1 model=$2 rpn=$3 threads=$4 n=$5
     local ranks=$((PJ_NODES * rpn))
     local -a args=("$PRIMES" "$PRIMES_KERNEL" -n "$n" --method "$PRIMES_METHOD" -m "$model" -t "$threads"
-        -r "$PRIMES_REPEAT" --warmup "$PRIMES_WARMUP" --csv "$PJ_CSV" -q)
+        -r 1 --warmup "$PRIMES_WARMUP" --csv "$PJ_CSV" -q)
     [[ "$PRIMES_VERIFY" == 1 ]] && args+=(--verify)
     [[ -n "$PRIMES_SCHEDULE" ]] && args+=(-s "$PRIMES_SCHEDULE")
     # every point's items cut for the study's largest point, unless the schedule names a chunk
@@ -207,7 +209,8 @@ pj_point() {
         [[ "$PRIMES_CPU_BIND" == *verbose* ]] && cmd+=(--report-bindings)
     fi
     PJ_POINT=$((PJ_POINT + 1))
-    local label="point $PJ_POINT/${#PJ_PLAN[@]}: $model, $PJ_NODES node(s) x $rpn rank(s) x $threads thread(s), n=$n"
+    local label="run $PJ_POINT/$((${#PJ_PLAN[@]} * PRIMES_REPEAT)) (round $round/$PRIMES_REPEAT): $model,"
+    label+=" $PJ_NODES node(s) x $rpn rank(s) x $threads thread(s), n=$n"
     pj_log "$label"
     pj_log "  OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close$(printf ' %q' "${cmd[@]}" "${args[@]}")"
     local start=$SECONDS status=0
@@ -230,9 +233,14 @@ pj_run_plan() {
             PJ_ITEMS_FOR=$((PJ_NODES * rpn * threads))
     done
     pj_show_setup
-    for p in "${PJ_PLAN[@]}"; do
-        # shellcheck disable=SC2086 # a plan entry is four words
-        pj_point $p
+    local round count=${#PJ_PLAN[@]} i
+    for ((round = 1; round <= PRIMES_REPEAT; round++)); do
+        # round-robin, the order rotated each round (scripts/study.sh's interleaving)
+        for ((i = 0; i < count; i++)); do
+            p=${PJ_PLAN[$(((i + round - 1) % count))]}
+            # shellcheck disable=SC2086 # a plan entry is four words
+            pj_point "$round" $p
+        done
     done
     pj_finish
 }
@@ -241,7 +249,7 @@ pj_run_plan() {
 # that finished are in the file, whole; the one running is lost.
 pj_stopped() {
     trap - TERM INT USR1
-    pj_log "stopped by SIG$1 (time limit, scancel or preemption) during point $PJ_POINT of ${#PJ_PLAN[@]};" \
+    pj_log "stopped by SIG$1 (time limit, scancel or preemption) during run $PJ_POINT of $((${#PJ_PLAN[@]} * PRIMES_REPEAT));" \
         "$PJ_CSV keeps the complete rows of the repetitions that finished"
     exit 143
 }
