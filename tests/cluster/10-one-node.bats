@@ -87,7 +87,7 @@ teardown() {
     python3 - "$log" "$cores" <<'EOF'
 import re, sys
 log, cores = open(sys.argv[1]).read(), int(sys.argv[2])
-points = re.split(r"\] point \d+/\d+: ", log)[1:]
+points = re.split(r"\] run \d+/\d+ \(round \d+/\d+\): ", log)[1:]
 assert points, "no points in the log"
 for p in points:
     m = re.match(r"hybrid, 1 node\(s\) x (\d+) rank\(s\) x (\d+) thread\(s\)", p)
