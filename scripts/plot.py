@@ -342,11 +342,10 @@ def fit_label(model, row, symbol):
         return "%s: does not follow the law (fitted %s outside [0, 1])" % (model, symbol.split()[-1])
     if math.isnan(f):
         return model
-    if row.get("fit_verdict") == "exact":
-        return "%s: %s = %.3f, exact fit of %s points" % (model, symbol, f, row.get("fit_worker_counts", "2"))
-    if math.isnan(ci):
-        return "%s: %s = %.3f" % (model, symbol, f)
-    return "%s: %s = %.3f ± %.3f" % (model, symbol, f, ci)
+    exact = ", exact fit of %s points" % row.get("fit_worker_counts", "2") if row.get("fit_verdict") == "exact" else ""
+    if not math.isnan(ci):
+        return "%s: %s = %.3f ± %.3f%s" % (model, symbol, f, ci, exact)
+    return "%s: %s = %.3f%s" % (model, symbol, f, exact)
 
 
 def wide(workers):
