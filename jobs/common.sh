@@ -265,6 +265,22 @@ pj_finish() {
         exit 1
     fi
     pj_log "all ${#PJ_PLAN[@]} point(s) done: $rows row(s) in $PJ_CSV"
+    pj_note_disturbed
+}
+
+# pj_note_disturbed: how many rows primes judged disturbed (another job's processes on the nodes, or
+# descheduled workers); primes analyze leaves them out.
+pj_note_disturbed() {
+    [[ -f "$PJ_CSV" ]] || return 0
+    local n
+    n=$(python3 - "$PJ_CSV" <<'PY' 2>/dev/null || echo 0
+import csv, sys
+print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r.get("disturbed") == "true"))
+PY
+)
+    [[ "$n" == 0 ]] ||
+        pj_log "disturbed: $n row(s) got less of their nodes than they asked (other processes, or descheduled" \
+            "workers); primes analyze leaves them out: resubmit for more undisturbed rows"
 }
 
 # pj_weak_n N WORKERS: the n of a weak-scaling point: WORKERS times the work of [0, N), by the kernel's
