@@ -273,11 +273,8 @@ pj_finish() {
 pj_note_disturbed() {
     [[ -f "$PJ_CSV" ]] || return 0
     local n
-    n=$(python3 - "$PJ_CSV" <<'PY' 2>/dev/null || echo 0
-import csv, sys
-print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r.get("disturbed") == "true"))
-PY
-)
+    n=$(awk "$LIB_CSV_AWK"' { split_csv($0, f); if (("disturbed" in col) && f[col["disturbed"]] == "true") n++ }
+        END { print n + 0 }' "$PJ_CSV")
     [[ "$n" == 0 ]] ||
         pj_log "disturbed: $n row(s) got less of their nodes than they asked (other processes, or descheduled" \
             "workers); primes analyze leaves them out: resubmit for more undisturbed rows"

@@ -98,3 +98,25 @@ lib_has_fact() {
         }
         END {exit found ? 0 : 1}'
 }
+
+# LIB_CSV_AWK: an awk prelude for CSV files with a header (RFC 4180 quotes, CRLF): split_csv(line, f)
+# splits a record into f[1..n], and col[NAME] is the field number of each header column. Use it as
+#   awk "$LIB_CSV_AWK"' { split_csv($0, f); print f[col["wall_s"]] }' FILE
+# shellcheck disable=SC2034,SC2016 # used by the scripts that source this file; awk, not shell, in quotes
+LIB_CSV_AWK='
+function split_csv(line, f,    n, i, c, field, q) {
+    n = 0; field = ""; q = 0
+    for (i = 1; i <= length(line); i++) {
+        c = substr(line, i, 1)
+        if (q) {
+            if (c == "\"") { if (substr(line, i + 1, 1) == "\"") { field = field c; i++ } else q = 0 }
+            else field = field c
+        } else if (c == "\"") q = 1
+        else if (c == ",") { f[++n] = field; field = "" }
+        else field = field c
+    }
+    f[++n] = field
+    return n
+}
+{ sub(/\r$/, "") }
+NR == 1 { split_csv($0, h); for (i in h) col[h[i]] = i; next }'

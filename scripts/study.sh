@@ -180,23 +180,7 @@ split_list() { # split_list TEXT: the comma/space separated items, one a line
 # An awk function splitting one CSV record (quoted fields, doubled quotes) into f[1..n]; returns n. Then
 # the header's columns by name: col["wall_s"] is the index of wall_s.
 # shellcheck disable=SC2016 # awk code, expanded by awk, not the shell
-csv_awk='
-function split_csv(line, f,    n, i, c, field, q) {
-    n = 0; field = ""; q = 0
-    for (i = 1; i <= length(line); i++) {
-        c = substr(line, i, 1)
-        if (q) {
-            if (c == "\"") { if (substr(line, i + 1, 1) == "\"") { field = field c; i++ } else q = 0 }
-            else field = field c
-        } else if (c == "\"") q = 1
-        else if (c == ",") { f[++n] = field; field = "" }
-        else field = field c
-    }
-    f[++n] = field
-    return n
-}
-{ sub(/\r$/, "") }
-NR == 1 { split_csv($0, h); for (i in h) col[h[i]] = i; next }'
+csv_awk=$LIB_CSV_AWK
 
 
 # Worker counts: the list given, else 1 2 4 ... below the maximum, and the maximum.
