@@ -212,36 +212,41 @@ void mpi_env_barrier(void)
         MPI_Barrier(MPI_COMM_WORLD);
 }
 
-double mpi_env_max_double(double value)
+/* One value combined over every rank (each gets the result); the value itself when MPI is not active. */
+static double allreduce_double(double value, MPI_Op op, MPI_Comm comm)
 {
     double out = value;
     if (active)
-        MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+        MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, op, comm);
     return out;
+}
+
+static uint64_t allreduce_u64(uint64_t value, MPI_Op op)
+{
+    uint64_t out = value;
+    if (active)
+        MPI_Allreduce(&value, &out, 1, MPI_UINT64_T, op, MPI_COMM_WORLD);
+    return out;
+}
+
+double mpi_env_max_double(double value)
+{
+    return allreduce_double(value, MPI_MAX, MPI_COMM_WORLD);
 }
 
 uint64_t mpi_env_max_u64(uint64_t value)
 {
-    uint64_t out = value;
-    if (active)
-        MPI_Allreduce(&value, &out, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
-    return out;
+    return allreduce_u64(value, MPI_MAX);
 }
 
 uint64_t mpi_env_sum_u64(uint64_t value)
 {
-    uint64_t out = value;
-    if (active)
-        MPI_Allreduce(&value, &out, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-    return out;
+    return allreduce_u64(value, MPI_SUM);
 }
 
 double mpi_env_sum_double(double value)
 {
-    double out = value;
-    if (active)
-        MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-    return out;
+    return allreduce_double(value, MPI_SUM, MPI_COMM_WORLD);
 }
 
 double mpi_env_host_sum_double(double value)
@@ -251,9 +256,7 @@ double mpi_env_host_sum_double(double value)
         return value;
     if (host == MPI_COMM_NULL)
         MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, mpi_env_rank(), MPI_INFO_NULL, &host);
-    double out = value;
-    MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_SUM, host);
-    return out;
+    return allreduce_double(value, MPI_SUM, host);
 }
 
 _Noreturn void mpi_env_abort(int status)
