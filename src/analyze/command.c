@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 
+#include "analyze/compare.h"
 #include "analyze/print.h"
 #include "analyze/runs.h"
 #include "analyze/series.h"
@@ -51,7 +53,7 @@ static int parse_u64(const char *option, const char *text, uint64_t *value)
 typedef struct analyze_args {
     analysis_options analysis;
     const char *csv_path;
-    bool help, keep_disturbed;
+    bool help, keep_disturbed, compare;
     const char *weak_size, *kernel, *method, *from, *workers;
     const char **files;      /* the operands, in order */
     int n_files;
@@ -102,6 +104,8 @@ static const option_def analyze_options[] = {
      option_set_text, AT(csv_path), 0, 0, NULL},
     {"drop-outliers", 0, NULL, "leave flagged outliers out of the statistics and fits (default: flag only)",
      option_set_flag, AT(analysis.drop_outliers), 0, 0, NULL},
+    {"compare", 0, NULL, "compare two studies: A B (study folders or runs CSV files), every point both hold",
+     option_set_flag, AT(compare), 0, 0, NULL},
     {"keep-disturbed", 0, NULL, "analyse the runs primes judged disturbed too (default: listed, left out)",
      option_set_flag, AT(keep_disturbed), 0, 0, NULL},
     {"cores", 0, "C", "cores per host for the oversubscription mark (default: from the rows)", on_cores, 0, 0, 0,
@@ -241,6 +245,52 @@ static int analyze_files(const analyze_args *args)
     return status;
 }
 
+/* A study folder stands for its runs.csv. */
+static const char *runs_path_of(const char *operand, char *buf, size_t size)
+{
+    struct stat st;
+    if (stat(operand, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(buf, size, "%s/runs.csv", operand);
+        return buf;
+    }
+    return operand;
+}
+
+/* --compare A B: each side loaded and analysed on its own, then set side by side. */
+static int compare_files(const analyze_args *args)
+{
+    if (args->n_files != 2)
+        return usage_error("--compare takes two studies, A and B (allowed: two study folders or runs CSV files; "
+                           "%d given)",
+                           args->n_files);
+    gsl_set_error_handler_off();
+    run_set sets[2] = {{.keep_disturbed = args->keep_disturbed}, {.keep_disturbed = args->keep_disturbed}};
+    analysis an[2] = {{0}, {0}};
+    char paths[2][PATH_MAX] = {"", ""}, err[PATH_MAX + 512];
+    int status = 0, analysed = 0;
+    for (int i = 0; i < 2 && status == 0; i++) {
+        const char *path = runs_path_of(args->files[i], paths[i], sizeof paths[i]);
+        if (runs_load(&sets[i], path, err, sizeof err) != 0)
+            status = usage_error("%s", err);
+        else if (sets[i].count == 0)
+            status = usage_error("no run rows to compare in %s (every run failed verification or was disturbed, or "
+                                 "the file holds none)",
+                                 path);
+        else if (analysis_run(&sets[i], &args->analysis, &an[i], err, sizeof err) != 0)
+            status = usage_error("%s", err);
+        else
+            analysed++;
+    }
+    if (status == 0)
+        compare_print(stdout, paths[0][0] ? paths[0] : args->files[0], &sets[0], &an[0],
+                      paths[1][0] ? paths[1] : args->files[1], &sets[1], &an[1]);
+    for (int i = 0; i < analysed; i++)
+        analysis_free(&an[i]);
+    runs_free(&sets[0]);
+    runs_free(&sets[1]);
+    return status;
+}
+
 int analyze_main(int argc, char **argv)
 {
     analyze_args args;
@@ -253,6 +303,8 @@ int analyze_main(int argc, char **argv)
         status = print_weak_size(&args);
     else if (args.kernel || args.workers || args.from)
         status = usage_error("--kernel, --workers and --from go with --weak-size");
+    else if (args.compare)
+        status = compare_files(&args);
     else if (args.n_files == 0)
         status = usage_error("no input files (usage: primes analyze [OPTIONS] FILE..., see --help)");
     else

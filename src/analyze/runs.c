@@ -20,7 +20,7 @@ enum column {
     COL_CHUNK, COL_WALL, /* the required ones end here */
     COL_SCHEMA, COL_ITEMS, COL_RESULT, COL_LOW64, COL_M61, COL_VERIFY_OK, COL_CORES_ALLOWED, COL_CORES_ONLINE,
     COL_HOST, COL_HOSTS, COL_TIMESTAMP, COL_GIT, COL_CPU, COL_OVERSUBSCRIBED, COL_SIMULATED, COL_PLATFORM,
-    COL_DISTURBED, COL_COUNT
+    COL_DISTURBED, COL_COMPILER, COL_CFLAGS, COL_MPI_LIBRARY, COL_COUNT
 };
 #define REQUIRED_COLUMNS (COL_WALL + 1)
 
@@ -28,7 +28,7 @@ static const char *const column_names[COL_COUNT] = {
     "kernel", "method", "from", "n", "model", "ranks", "threads", "workers", "schedule", "chunk", "wall_s",
     "schema", "items", "result", "low64", "mod_m61", "verify_ok", "cores_allowed", "cores_online",
     "host", "hosts", "timestamp", "git_commit", "cpu_model", "oversubscribed", "simulated", "sim_platform",
-    "disturbed",
+    "disturbed", "compiler", "cflags", "mpi_library",
 };
 
 typedef struct row_context {
@@ -257,6 +257,11 @@ static int load_rows(csv_reader *csv, run_set *set, char *err, size_t err_size)
             set->rows = xrealloc(set->rows, set->cap * sizeof *set->rows, "run rows");
         }
         status = parse_row(&ctx, &set->rows[set->count]);
+        if (status >= 0 && !set->compiler[0] && !set->cflags[0] && !set->mpi_library[0]) {
+            copy_text(&ctx, COL_COMPILER, set->compiler, sizeof set->compiler);
+            copy_text(&ctx, COL_CFLAGS, set->cflags, sizeof set->cflags);
+            copy_text(&ctx, COL_MPI_LIBRARY, set->mpi_library, sizeof set->mpi_library);
+        }
         if (status == ROW_FAILED_VERIFICATION) {
             if (set->failed++ == 0) {
                 set->first_failed_file = csv->path;

@@ -33,6 +33,9 @@ typedef struct run_set {
     run_row *disturbed;            /* the disturbed rows set aside, in file order: counted, listed, not analysed */
     size_t n_disturbed, cap_disturbed;
     size_t disturbed_kept;         /* under keep_disturbed: how many of the analysed rows were disturbed */
+    /* the build of the first row read (columns compiler, cflags, mpi_library; "" when absent), for a
+     * comparison of two studies */
+    char compiler[128], cflags[128], mpi_library[128];
     size_t failed;                 /* rows that failed verification: counted, never analysed */
     const char *first_failed_file; /* where the first of them is */
     unsigned long first_failed_line;

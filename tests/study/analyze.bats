@@ -3,6 +3,7 @@
 # fixtures with known answers (Amdahl f = 0.2, Gustafson alpha = 0.1), outliers named by FILE:LINE, and
 # one-line FILE:LINE errors with exit status 2 for unreadable or inconsistent input.
 load ../lib/common
+bats_require_minimum_version 1.5.0
 
 FIXTURES="$BATS_TEST_DIRNAME/../fixtures/analyze"
 
@@ -159,4 +160,52 @@ HEADER="schema,kernel,method,from,n,model,ranks,threads,workers,schedule,chunk,w
     run "$PRIMES" analyze --weak-size 1e8 --workers 2
     [ "$status" -eq 2 ]
     [[ "$output" == *"needs --kernel K and --workers P"* ]]
+}
+
+@test "--compare A B: what differs first, B/A per common point with a bootstrap interval and a verdict, the rest listed" {
+    # B: the fixture with every omp run 30% faster, another commit and CPU, one point more, one point less
+    python3 - "$FIXTURES/amdahl-f0.2.csv" "$SCRATCH/b.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+out = csv.DictWriter(open(sys.argv[2], "w", newline=""), fieldnames=list(rows[0]))
+out.writeheader()
+for r in rows:
+    if r["model"] == "omp" and r["threads"] == "4":
+        continue                                       # a point only A has
+    r["git_commit"], r["cpu_model"] = "fedcba654321", "Other CPU"
+    if r["model"] == "omp":
+        r["wall_s"] = "%.6f" % (float(r["wall_s"]) * 0.7)
+    out.writerow(r)
+extra = dict(rows[0], model="omp", threads="8", workers="8", wall_s="2.0")
+for _ in range(3):
+    out.writerow(extra)                                # a point only B has
+PY
+    mkdir -p "$SCRATCH/a"
+    cp "$FIXTURES/amdahl-f0.2.csv" "$SCRATCH/a/runs.csv"
+    run "$PRIMES" analyze --compare "$SCRATCH/a" "$SCRATCH/b.csv"
+    [ "$status" -eq 0 ]
+    # the provenance that differs comes first
+    [[ "${lines[2]}" == "what differs (A -> B):" ]]
+    [[ "$output" == *"git commit         abc123def456 -> fedcba654321"* && "$output" == *"CPU "*" -> Other CPU"* ]]
+    grep -q 'count sieve n=10000000000 omp 1x2 .* 0\.700 \[0\.[0-9]*, 0\.[0-9]*\] *faster$' <<<"$output"
+    grep -q 'count sieve n=10000000000 serial 1x1 .* 1\.000 \[.*\] *same within noise$' <<<"$output"
+    [[ "$output" == *"only in A (not compared):"*"omp 1x4: 5 runs"* ]]
+    [[ "$output" == *"only in B (not compared):"*"omp 1x8: 3 runs"* ]]
+    # the same files, the same intervals (a fixed seed)
+    [ "$("$PRIMES" analyze --compare "$SCRATCH/a" "$SCRATCH/b.csv")" = "$output" ]
+}
+
+@test "--compare refuses with one line: one study, a folder without runs, another schema" {
+    check_usage "--compare takes two studies" "$PRIMES" analyze --compare "$FIXTURES/amdahl-f0.2.csv"
+    # a file that is not one: FILE:LINE and the reason, one line, status 2
+    mkdir -p "$SCRATCH/empty"
+    printf 'schema,kernel\nprimes-summary/3,count\n' >"$SCRATCH/other.csv"
+    local b expected
+    for b in empty other.csv; do
+        expected="$SCRATCH/empty/runs.csv: cannot open"
+        [[ $b == empty ]] || expected="$SCRATCH/other.csv:1: missing columns"
+        run --separate-stderr "$PRIMES" analyze --compare "$FIXTURES/amdahl-f0.2.csv" "$SCRATCH/$b"
+        [ "$status" -eq 2 ] && [ -z "$output" ] && [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "primes: analyze: $expected"* ]] || { echo "$stderr"; return 1; }
+    done
 }

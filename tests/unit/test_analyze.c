@@ -16,6 +16,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 
+#include "analyze/compare.h"
 #include "analyze/runs.h"
 #include "analyze/series.h"
 #include "analyze/work.h"
@@ -211,6 +212,29 @@ static void test_fit_verdicts(void **state)
         fail_msg("a line in p fitted as Amdahl: f %g, p %g", fit.fraction, fit.p_value);
     fit.ok = false;
     assert_int_equal(stats_fit_verdict(&fit, 2), FIT_NONE);
+}
+
+/* The comparison's ratio of medians and its bootstrap interval: exact where it must be, repeatable, and
+ * wide enough to say "the same" for two draws of one distribution. */
+static void test_compare_ratio(void **state)
+{
+    (void)state;
+    const double a[] = {1.0, 1.1, 0.9, 1.05, 0.95}, doubled[] = {2.0, 2.2, 1.8, 2.1, 1.9};
+    double ratio, lo, hi, lo2, hi2, again;
+    compare_ratio_ci(a, 5, doubled, 5, &ratio, &lo, &hi);
+    assert_float_equal(ratio, 2.0, 1e-12);
+    assert_true(lo > 1.6 && lo <= 2.0 && hi >= 2.0 && hi < 2.5);
+    compare_ratio_ci(a, 5, doubled, 5, &again, &lo2, &hi2);
+    assert_float_equal(lo, lo2, 0);
+    assert_float_equal(hi, hi2, 0);
+    const double b[] = {1.02, 0.97, 1.08, 0.93, 1.0};
+    compare_ratio_ci(a, 5, b, 5, &ratio, &lo, &hi);
+    assert_true(lo < 1 && hi > 1);
+    compare_ratio_ci(a, 1, b, 5, &ratio, &lo, &hi); /* one run: a ratio, no interval */
+    assert_float_equal(ratio, 1.0, 1e-12);
+    assert_true(isnan(lo) && isnan(hi));
+    compare_ratio_ci(a, 0, b, 5, &ratio, &lo, &hi);
+    assert_true(isnan(ratio));
 }
 
 static void test_gustafson_recovers_alpha(void **state)
@@ -503,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_amdahl_recovers_serial_fraction),
         cmocka_unit_test(test_amdahl_needs_two_worker_counts),
         cmocka_unit_test(test_fit_verdicts),
+        cmocka_unit_test(test_compare_ratio),
         cmocka_unit_test(test_gustafson_recovers_alpha),
         cmocka_unit_test(test_work_rule),
         cmocka_unit_test(test_files_amdahl_end_to_end),
