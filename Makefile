@@ -33,7 +33,7 @@ OBJECTS := $(SOURCES:src/%.c=$(BUILD)/%.o)
 LIB_OBJECTS := $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps ensure-deps run test check unit bench sanitizers smpi fuzz fuzz-build fuzz-harnesses clean FORCE
+.PHONY: all deps ensure-deps report-deps run test check unit bench sanitizers smpi fuzz fuzz-build fuzz-harnesses clean FORCE
 all: $(BIN)
 
 # Quiet by default: `make V=1` shows the full commands.
@@ -134,8 +134,15 @@ run: ensure-deps
 	PRIMES=$(abspath $(BIN)) scripts/run-main-job.sh
 
 test: ensure-deps
+	@$(MAKE) --no-print-directory report-deps
 	@$(MAKE) --no-print-directory $(BIN) unit sanitizers smpi fuzz-build
 	tests/run.sh
+
+# The report's browser test drives Debian's chromium through playwright-core, pinned in
+# tests/report/package-lock.json and installed from the npm registry (no browser is downloaded).
+report-deps: tests/report/node_modules/.package-lock.json
+tests/report/node_modules/.package-lock.json: tests/report/package.json tests/report/package-lock.json
+	cd tests/report && npm ci --no-audit --no-fund --loglevel=error
 
 check: test
 

@@ -15,6 +15,8 @@ usage: scripts/install-deps.sh [--if-missing | --check | --list] [--help]
 Debian/Ubuntu packages:
   build     build-essential pkg-config git openmpi-bin libopenmpi-dev libgmp-dev libgsl-dev
   tests     libcmocka-dev bats clang libclang-rt-dev libomp-dev shellcheck (clang: TSan, libFuzzer)
+            chromium fonts-dejavu-core, and nodejs npm when node or npm is not on PATH (the report's browser test;
+            tests/report/package.json pins playwright-core, installed by make test with npm ci)
   plots     python3 python3-matplotlib
   bench     primesieve
   cluster   slurmctld slurmd slurm-client munge iproute2 util-linux procps
@@ -26,7 +28,7 @@ EOF
 
 PACKAGES=(
     build-essential pkg-config git openmpi-bin libopenmpi-dev libgmp-dev libgsl-dev
-    libcmocka-dev bats clang libclang-rt-dev libomp-dev shellcheck
+    libcmocka-dev bats clang libclang-rt-dev libomp-dev shellcheck chromium fonts-dejavu-core
     python3 python3-matplotlib
     primesieve
     slurmctld slurmd slurm-client munge iproute2 util-linux procps
@@ -57,8 +59,16 @@ missing_tools() {
 
 have_apt() { command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; }
 
+# Node.js may come from elsewhere (NodeSource, nvm): its Debian packages only when the commands are absent.
+missing_commands() {
+    command -v node >/dev/null 2>&1 || echo nodejs
+    command -v npm >/dev/null 2>&1 || echo npm
+    return 0
+}
+
 missing() {
     if have_apt; then missing_debian_packages; else missing_tools; fi
+    missing_commands
 }
 
 as_root() {
@@ -117,7 +127,9 @@ main() {
         exit 1
     fi
     if [[ "$mode" == install ]]; then
-        install_debian "${PACKAGES[@]}"
+        local -a commands
+        mapfile -t commands < <(missing_commands)
+        install_debian "${PACKAGES[@]}" "${commands[@]}"
     else
         install_debian "${absent[@]}"
     fi

@@ -73,6 +73,8 @@ except ImportError:
     find_matplotlib_python()
 
 matplotlib.use("Agg")
+# the same data gives the same bytes: SVG ids from a fixed salt, no dates in any format
+matplotlib.rcParams["svg.hashsalt"] = "primes-plot"
 if "--probe" in sys.argv[1:]:
     print("matplotlib %s in %s" % (matplotlib.__version__, sys.executable))
     sys.exit(0)
@@ -259,6 +261,15 @@ class Report:
             kind, label, len(xs), ", ".join("%g" % x for x in xs), ", ".join("%.4g" % y for y in ys)))
 
 
+STABLE_METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {}}
+
+
+def save_figure(fig, path):
+    """fig to path (its format from the extension), without the date or anything else that changes."""
+    fmt = os.path.splitext(path)[1][1:]
+    fig.savefig(path, dpi=120, metadata=STABLE_METADATA.get(fmt, {}))
+
+
 def finish(fig, ax, title, caption, outs, report, base):
     ax.set_title(title, fontsize=11 if len(title) <= 72 else 9)
     ax.grid(True, which="both", alpha=0.3)
@@ -266,7 +277,7 @@ def finish(fig, ax, title, caption, outs, report, base):
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     for fmt in outs["formats"]:
         path = os.path.join(outs["out"], "%s.%s" % (base, fmt))
-        fig.savefig(path, dpi=120)
+        save_figure(fig, path)
         report.figure(path, title)
     report.done()
     plt.close(fig)
@@ -666,7 +677,7 @@ def plot_gantt(path, rep, study, outs, report):
     fig.tight_layout(rect=(0, 0.16 if len(workers) < 4 else 0.1, 1, 1))
     for fmt in outs["formats"]:
         out = os.path.join(outs["out"], "gantt-%s.%s" % (stem, fmt))
-        fig.savefig(out, dpi=120)
+        save_figure(fig, out)
         report.figure(out, "Per-worker timeline: %s" % what)
     report.done()
     plt.close(fig)

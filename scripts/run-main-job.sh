@@ -21,7 +21,8 @@ more when the machine is shared.
   -h, --help  this text
 
 Writes DIR/runs.csv, study.json, info.txt, commands.log, runs.log, traces/, summary.csv, summary.txt (the
-table), index.md (what, where, the table and the plots) and plots/*.png.
+table), index.md (what, where, the table and the plots), plots/*.png and report.html (scripts/report.py:
+the whole study in one self-contained page).
 Environment: PRIMES (the binary, default ./primes), PRIMES_PYTHON (a python3 with matplotlib).
 EOF
 }
@@ -83,6 +84,10 @@ echo
 echo "== plots"
 mapfile -t plots < <("$repo/scripts/plot.py" "$dir/summary.csv" --out "$dir/plots" "${traces[@]}")
 
+echo
+echo "== the report"
+"$repo/scripts/report.py" --primes "$primes" "$dir"
+
 # index.md: the study in one page (what ran, where, the table, the plots).
 {
     echo "# Scaling study $(basename "$dir")"
@@ -91,6 +96,7 @@ mapfile -t plots < <("$repo/scripts/plot.py" "$dir/summary.csv" --out "$dir/plot
         "$(sed -n 's/^  "updated": "\(.*\)",$/\1/p' "$dir/study.json")."
     echo "Every timed run is a row of [runs.csv](runs.csv) (with its provenance); the plan and the machine are in"
     echo "[study.json](study.json) and [info.txt](info.txt); the statistics are in [summary.csv](summary.csv)."
+    echo "The whole study in one page that opens anywhere, plots and rows included: [report.html](report.html)."
     echo
     echo '```'
     cat "$dir/summary.txt"
@@ -106,5 +112,5 @@ echo
 echo "plots:"
 printf '  %s\n' "${plots[@]}"
 echo
-echo "study: $dir (runs.csv, summary.csv, summary.txt, index.md, study.json, info.txt, traces/, plots/)"
+echo "study: $dir (report.html, runs.csv, summary.csv, summary.txt, index.md, study.json, info.txt, traces/, plots/)"
 echo "main job done in $((SECONDS - started)) s"

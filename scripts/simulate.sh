@@ -351,6 +351,12 @@ simulate_study() {
     "$primes" analyze --weak --csv "$dir/summary-weak.csv" "$dir"/weak-*/runs.csv >"$dir/summary-weak.txt"
     rm -rf "$dir/plots"
     "$repo/scripts/plot.py" --out "$dir/plots" "$dir/summary.csv" "$dir/summary-weak.csv" >/dev/null
+    # every study folder of the simulated study gets its page (scripts/report.py)
+    local sub
+    for sub in "$dir"/*/; do
+        [[ -s "$sub/runs.csv" ]] || continue
+        "$repo/scripts/report.py" --primes "$primes" "$sub" >/dev/null
+    done
     study_index "$dir" "$((SECONDS - started))" >"$dir/index.md.tmp" && mv "$dir/index.md.tmp" "$dir/index.md"
     echo "study complete in $((SECONDS - started)) s: $dir (index.md, summary.txt, plots/)"
 }

@@ -164,7 +164,7 @@ dir=$(cd "$dir" && pwd)
 exec 9>"$dir/.lock"
 flock -n 9 || die_usage "another tutorials.sh is running in $dir"
 rm -rf "$dir/traces" "$dir/plots"
-rm -f "$dir"/{runs.csv,runs.log,commands.log,comparison.csv,table.txt,overhead.csv,overhead.txt,info.txt,load.csv,plots.log}
+rm -f "$dir"/{runs.csv,runs.log,commands.log,comparison.csv,table.txt,overhead.csv,overhead.txt,info.txt,load.csv,plots.log,report.html}
 mkdir -p "$dir/traces"
 if [[ "$(id -u)" -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 unset OMP_NUM_THREADS
@@ -318,5 +318,10 @@ if awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "verified") c = i; next
     echo "tutorials.sh: a run did not verify (comparison.csv, column verified)" >&2
     failed=1
 fi
+# the whole of it in one self-contained page (scripts/report.py)
+"$repo/scripts/report.py" --primes "$primes" "$dir" >/dev/null || {
+    echo "tutorials.sh: the report failed (scripts/report.py $dir)" >&2
+    failed=1
+}
 write_meta "$([[ $failed -eq 0 ]] && echo complete || echo failed)"
 exit "$failed"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # run.sh: runs every test suite of `make test` in order (cmocka unit tests, then the bats suites of the
-# command line, MPI, sanitizers, the fuzzed parsers, studies, the simulated platforms and the cluster),
+# command line, MPI, sanitizers, the fuzzed parsers, studies, the report in a browser, the simulated
+# platforms and the cluster),
 # prints each framework's summary, and fails when any suite fails. FUZZ_SECONDS: each harness's budget (20).
-# Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi sanitizers fuzz study tutorials simulate cluster)
+# Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi sanitizers fuzz study report tutorials simulate cluster)
 set -euo pipefail
 
 usage() {
@@ -16,7 +17,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 unset OMP_NUM_THREADS SLURM_CPUS_PER_TASK
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi sanitizers fuzz study tutorials simulate cluster)
+[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi sanitizers fuzz study report tutorials simulate cluster)
 failed=()
 
 run_unit() {
@@ -40,8 +41,8 @@ for suite in "${suites[@]}"; do
     case "$suite" in
         unit) run_unit || failed+=(unit) ;;
         fuzz) echo "== fuzz: tests/fuzz" && tests/fuzz/run.sh --seconds "${FUZZ_SECONDS:-20}" || failed+=(fuzz) ;;
-        cli | mpi | sanitizers | study | tutorials | simulate | cluster) run_bats "$suite" || failed+=("$suite") ;;
-        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi sanitizers fuzz study tutorials simulate cluster)" >&2; exit 2 ;;
+        cli | mpi | sanitizers | study | report | tutorials | simulate | cluster) run_bats "$suite" || failed+=("$suite") ;;
+        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi sanitizers fuzz study report tutorials simulate cluster)" >&2; exit 2 ;;
     esac
 done
 

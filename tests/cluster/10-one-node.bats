@@ -132,6 +132,9 @@ EOF
     for study in strong weak hybrid; do
         grep -qx "analyze_status $study=0" "$record"
         [ -s "$OUT/summary-$study.csv" ]
+        # and its page, holding this study's rows
+        grep -qx "report_status $study=0" "$record"
+        grep -q "<h1>Scaling study" "$OUT/report-$study.html"
     done
     grep -q 'weak scaling' "$OUT/analyze-$ANALYSIS_ID.out"
     # The plots, where a python with matplotlib is found (CI installs python3-matplotlib).
