@@ -4,7 +4,7 @@
 # Karp-Flatt, the fits with what they can claim, the plots as inline SVG, the warnings a reader needs,
 # and the raw rows embedded and downloadable. No network, no external URL: it opens from file://.
 # The statistics are primes analyze's (run here on DIR/runs.csv), the plots scripts/plot.py's.
-"""usage: scripts/report.py DIR [--out FILE] [--primes PATH] [--runs FILE]... [--weak]
+"""usage: scripts/report.py DIR [--out FILE] [--primes PATH] [--runs FILE]... [--weak] [--compare OTHER]
 
   DIR            a study folder (scripts/study.sh, make run, scripts/simulate.sh study, the Slurm
                  analysis job): its runs.csv, and study.json, info.txt and traces/ when present
@@ -14,6 +14,8 @@
   --runs FILE    a runs CSV to report instead of DIR/runs.csv (repeatable: the Slurm jobs write one per
                  job, runs-STUDY-JOBID.csv; analysed together, embedded as one file)
   --weak         weak scaling (default: study.json's scaling, else strong)
+  --compare OTHER  add this study compared with OTHER (a study folder or runs CSV: primes analyze
+                 --compare OTHER DIR, what differs, B/A per point with its interval and verdict)
   -h, --help     this text
 
 exit status: 0 written, 2 bad usage or input (one line on stderr: report.py: what is wrong)
@@ -48,14 +50,14 @@ def fail(message):
 
 def parse_args(argv):
     opts = {"dir": None, "out": None, "primes": os.environ.get("PRIMES") or os.path.join(REPO, "primes"),
-            "runs": [], "weak": False}
+            "runs": [], "weak": False, "compare": None}
     i = 0
     while i < len(argv):
         a = argv[i]
         if a in ("-h", "--help"):
             sys.stdout.write(__doc__)
             sys.exit(0)
-        if a in ("--out", "--primes", "--runs"):
+        if a in ("--out", "--primes", "--runs", "--compare"):
             if i + 1 >= len(argv):
                 fail("%s needs a value (allowed: see --help)" % a)
             if a == "--runs":
@@ -300,7 +302,7 @@ pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; font-size: 12px; }
 """
 
 
-def page(d, study, first, info, table_text, rows, figures, plot_note, raw, failed):
+def page(d, study, first, info, table_text, rows, figures, plot_note, raw, failed, comparison):
     title = "Scaling study %s" % (study.get("name") or os.path.basename(os.path.abspath(d)))
     figs = "\n".join('<figure id="%s">%s<figcaption>%s</figcaption></figure>' % (
         html.escape(name), svg, html.escape(name)) for name, svg in figures)
@@ -324,6 +326,7 @@ def page(d, study, first, info, table_text, rows, figures, plot_note, raw, faile
 <h2>Plots</h2>
 %(plot_note)s
 %(figs)s
+%(comparison)s
 <h2>The analysis as primes analyze printed it</h2>
 <pre>%(table_text)s</pre>
 <h2>The raw rows</h2>
@@ -335,7 +338,9 @@ def page(d, study, first, info, table_text, rows, figures, plot_note, raw, faile
        "tables": tables(rows, failed), "figs": figs,
        "plot_note": '<p class="note">%s</p>' % html.escape(plot_note) if plot_note else "",
        "table_text": html.escape(table_text), "download": download, "count": count,
-       "shown": "; the first %d below" % SHOWN_ROWS if count > SHOWN_ROWS else "", "raw_table": raw_table}
+       "shown": "; the first %d below" % SHOWN_ROWS if count > SHOWN_ROWS else "", "raw_table": raw_table,
+       "comparison": '<h2 id="comparison">Compared with another study (A: the other, B: this one)</h2>\n'
+                     '<pre>%s</pre>' % html.escape(comparison) if comparison else ""}
 
 
 def main():
@@ -349,6 +354,13 @@ def main():
     with tempfile.TemporaryDirectory(prefix="primes-report-") as tmp:
         try:
             table_text, rows = analyse(opts, d, tmp, study)
+            comparison = ""
+            if opts["compare"]:
+                files = runs_files(opts, d)
+                if len(files) != 1:
+                    raise BadInput("--compare takes a study of one runs file (allowed: DIR, or one --runs FILE)")
+                comparison = run([opts["primes"], "analyze", "--compare", opts["compare"], files[0]],
+                                 "primes analyze --compare")
         except BadInput as e:
             fail(str(e)[len("primes: "):] if str(e).startswith("primes: ") else e)
         raw = joined_rows(runs_files(opts, d))
@@ -361,7 +373,7 @@ def main():
         failed = sum(1 for r in every if r.get("verify_ok") == "false")
         figures, plot_note = plots(d, tmp)
         text = page(d, study, first, read_text(os.path.join(d, "info.txt")), table_text, rows, figures, plot_note,
-                    raw, failed)
+                    raw, failed, comparison)
     target_dir = os.path.dirname(os.path.abspath(out))
     fd, part = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=target_dir)
     try:

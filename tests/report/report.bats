@@ -82,3 +82,25 @@ PY
     run --separate-stderr "$REPORT" "$SCRATCH/nothing-here"
     [ "$status" -eq 2 ] && [[ "$stderr" == *"is not a folder"* ]]
 }
+
+@test "--compare OTHER: the page shows the comparison, what differs first" {
+    small_study "$SCRATCH/s"
+    mkdir -p "$SCRATCH/o"
+    # the other study: the same rows, every time 20% longer and another commit
+    python3 - "$SCRATCH/s/runs.csv" "$SCRATCH/o/runs.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+out = csv.DictWriter(open(sys.argv[2], "w", newline=""), fieldnames=list(rows[0]))
+out.writeheader()
+for r in rows:
+    r["wall_s"], r["git_commit"] = "%.9f" % (float(r["wall_s"]) * 1.2), "0123456789ab"
+    out.writerow(r)
+PY
+    run "$REPORT" "$SCRATCH/s" --compare "$SCRATCH/o"
+    [ "$status" -eq 0 ]
+    grep -q 'id="comparison"' "$SCRATCH/s/report.html"
+    grep -q 'git commit *0123456789ab -&gt; ' "$SCRATCH/s/report.html"
+    grep -q '10 points in common' "$SCRATCH/s/report.html"
+    run --separate-stderr "$REPORT" "$SCRATCH/s" --compare "$SCRATCH/none"
+    [ "$status" -eq 2 ] && [[ "$stderr" == "report.py: analyze: $SCRATCH/none: cannot open"* ]]
+}
