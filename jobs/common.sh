@@ -273,8 +273,7 @@ pj_finish() {
 pj_note_disturbed() {
     [[ -f "$PJ_CSV" ]] || return 0
     local n
-    n=$(awk "$LIB_CSV_AWK"' { split_csv($0, f); if (("disturbed" in col) && f[col["disturbed"]] == "true") n++ }
-        END { print n + 0 }' "$PJ_CSV")
+    n=$(lib_disturbed_rows "$PJ_CSV")
     [[ "$n" == 0 ]] ||
         pj_log "disturbed: $n row(s) got less of their nodes than they asked (other processes, or descheduled" \
             "workers); primes analyze leaves them out: resubmit for more undisturbed rows"

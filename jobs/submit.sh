@@ -96,7 +96,8 @@ for pair in "--time:$time_limit" "--analysis-time:$analysis_time"; do
     [[ -z "$v" || "$v" =~ $slurm_time ]] ||
         die "${pair%%:*}: '$v' is not a Slurm time limit (allowed: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, UNLIMITED)"
 done
-for combo in ${PRIMES_COMBOS:-}; do
+read -ra combo_words <<<"${PRIMES_COMBOS:-}"
+for combo in "${combo_words[@]}"; do
     [[ "$combo" =~ ^[1-9][0-9]{0,5}x[1-9][0-9]{0,5}$ ]] ||
         die "--combos: '$combo' is not RANKSxTHREADS (allowed: such as \"1x8 2x4 8x1\", ranks per node x threads)"
 done
@@ -121,14 +122,21 @@ if "$primes" --version >/dev/null 2>&1; then
     for model in "${model_words[@]}"; do
         lib_listed "$primes" models | grep -qx -- "$model" ||
             die "--models: '$model' is not a model of $primes (allowed: $(lib_listed "$primes" models | paste -sd, - | sed 's/,/, /g'))"
-        words=("$kernel" -m "$model" -r "${PRIMES_REPEAT:-3}" --warmup "${PRIMES_WARMUP:-1}" --method "${PRIMES_METHOD:-sieve}")
-        [[ -z "${PRIMES_N:-}" ]] || words+=(-n "$PRIMES_N")
-        [[ -z "${PRIMES_SCHEDULE:-}" ]] || words+=(-s "$PRIMES_SCHEDULE")
-        [[ "${PRIMES_VERIFY:-1}" != 1 ]] || words+=(--verify)
-        if ! why=$(env -u OMP_NUM_THREADS "$primes" "${words[@]}" "${extra_args[@]}" --check 2>&1 >/dev/null); then
-            why=$(grep '^primes: ' <<<"$why" | tail -n 1 || true)
-            die "${why#primes: }"
-        fi
+    done
+    # each study's points as its job will run them: its n (the jobs' defaults: 1e11, weak 1e10 per worker)
+    for s in "${studies[@]}"; do
+        n=${PRIMES_N:-1e11}
+        [[ "$s" != weak ]] || n=${PRIMES_N:-1e10}
+        for model in "${model_words[@]}"; do
+            words=("$kernel" -n "$n" -m "$model" -r 1 --warmup "${PRIMES_WARMUP:-1}" --method "${PRIMES_METHOD:-sieve}")
+            [[ -z "${PRIMES_SCHEDULE:-}" ]] || words+=(-s "$PRIMES_SCHEDULE")
+            [[ -z "${PRIMES_ITEMS_FOR:-}" || "${PRIMES_SCHEDULE:-}" == *,* ]] || words+=(--items-for "$PRIMES_ITEMS_FOR")
+            [[ "${PRIMES_VERIFY:-1}" != 1 ]] || words+=(--verify)
+            source_of_n="by default"
+            [[ -z "${PRIMES_N:-}" ]] || source_of_n="from -n"
+            why=$(lib_primes_check env -u OMP_NUM_THREADS "$primes" "${words[@]}" "${extra_args[@]}") ||
+                die "$s study, $model (n $n $source_of_n): $why"
+        done
     done
 else
     echo "note: $primes does not start here (a build for the compute nodes?): the jobs check its parameters on the nodes"

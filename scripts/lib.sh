@@ -120,3 +120,22 @@ function split_csv(line, f,    n, i, c, field, q) {
 }
 { sub(/\r$/, "") }
 NR == 1 { split_csv($0, h); for (i in h) col[h[i]] = i; next }'
+
+# lib_primes_check COMMAND...: runs COMMAND... --check (primes and its words, perhaps behind env); when
+# primes refuses, prints its reason (its one line without "primes: ", or its exit status when it printed
+# none) and returns 1. The scripts plan with it: primes is the one judge of what a run accepts.
+lib_primes_check() {
+    local out status=0
+    out=$("$@" --check 2>&1 >/dev/null) || status=$?
+    ((status != 0)) || return 0
+    out=$(grep '^primes: ' <<<"$out" | tail -n 1 || true)
+    if [[ -n "$out" ]]; then echo "${out#primes: }"; else echo "primes --check stopped with status $status"; fi
+    return 1
+}
+
+# lib_disturbed_rows FILE: how many rows of a runs CSV primes judged disturbed (0 for a file without).
+lib_disturbed_rows() {
+    [[ -s "$1" ]] || { echo 0; return 0; }
+    awk "$LIB_CSV_AWK"' { split_csv($0, f); if (("disturbed" in col) && f[col["disturbed"]] == "true") n++ }
+        END { print n + 0 }' "$1"
+}

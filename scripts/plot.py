@@ -318,18 +318,17 @@ def plot_points(ax, rows, y_key, ci_key, model, report, kind, slot=0.0, log=Fals
 
 
 def shade_beyond_cores(ax, rows, log):
-    """Grey beyond the machine's cores: points there measure time sharing, not scaling."""
-    try:
-        cores = int(rows[0].get("cores") or 0)
-    except ValueError:
-        cores = 0
-    above = sorted({r["workers"] for r in rows if r["workers"] > cores})
-    if cores <= 0 or not above:
+    """Grey from the first oversubscribed worker count on (analyze's verdict, which counts every host's
+    cores and the cores a run may use): points there measure time sharing, not scaling."""
+    over = sorted({r["workers"] for r in rows if r["oversubscribed"]})
+    fit = sorted({r["workers"] for r in rows if not r["oversubscribed"] and r["workers"] < (over or [0])[0]})
+    if not over:
         return False
-    start = math.sqrt(cores * above[0]) if log else (cores + above[0]) / 2.0
-    end = above[-1] * (1.5 if log else 1.05) + (0 if log else 0.5)
+    below = fit[-1] if fit else over[0] / 2.0
+    start = math.sqrt(below * over[0]) if log else (below + over[0]) / 2.0
+    end = over[-1] * (1.5 if log else 1.05) + (0 if log else 0.5)
     ax.axvspan(start, end, color="0.88", zorder=0, linewidth=0)
-    ax.annotate("beyond the %d cores:\ntime sharing" % cores, xy=(start, 1), xycoords=("data", "axes fraction"),
+    ax.annotate("more workers than cores:\ntime sharing", xy=(start, 1), xycoords=("data", "axes fraction"),
                 xytext=(4, -4), textcoords="offset points", ha="left", va="top", fontsize=7, color="0.35")
     return True
 

@@ -352,7 +352,12 @@ primes_words() {
     [[ -n "$schedule" ]] && words+=(--schedule "$schedule")
     if ((round > 0)); then
         words+=(--csv "$runs")
-        ((trace)) && words+=(--trace "$dir/traces/$k-$m-n$n-$model-${ranks}x$threads-round$round.csv")
+        if ((trace)); then
+            # a point run again (--remeasure-disturbed) keeps the trace of its earlier run of that round
+            local name="$dir/traces/$k-$m-n$n-$model-${ranks}x$threads-round$round" again=""
+            while [[ -e "$name$again.csv" ]]; do again="-again$((${again#-again} + 1))"; done
+            words+=(--trace "$name$again.csv")
+        fi
     fi
     printf '%s\n' "${words[@]}"
 }
@@ -374,10 +379,8 @@ for c in "${configs[@]}"; do
     mapfile -t words < <(primes_words "$c" 0)
     read -r _ _ _ _ _ threads p <<<"$c"
     [[ "$items_for" -gt 0 || "$schedule" == *,* ]] || words+=(--items-for "$p")
-    if ! why=$(OMP_NUM_THREADS="$threads" "$primes" "${words[@]}" --check 2>&1 >/dev/null); then
-        why=$(grep '^primes: ' <<<"$why" | tail -n 1 || true)
-        die_usage "$(describe "$c"): ${why#primes: }"
-    fi
+    why=$(lib_primes_check env OMP_NUM_THREADS="$threads" "$primes" "${words[@]}") ||
+        die_usage "$(describe "$c"): $why"
 done
 
 # ---- the study directory ----
@@ -495,11 +498,7 @@ created=$(now)
 [[ -f "$meta" ]] && created=$(sed -n 's/^  "created": "\(.*\)",$/\1/p' "$meta")
 [[ -n "$created" ]] || created=$(now)
 
-disturbed_rows() { # how many rows of runs.csv primes judged disturbed
-    [[ -s "$runs" ]] || { echo 0; return; }
-    awk "$csv_awk"' { split_csv($0, f); if (("disturbed" in col) && f[col["disturbed"]] == "true") n++ }
-        END { print n + 0 }' "$runs"
-}
+disturbed_rows() { lib_disturbed_rows "$runs"; } # how many rows of runs.csv primes judged disturbed
 
 write_meta() { # write_meta STATUS
     local cpu sizes="" k
@@ -576,6 +575,10 @@ stopped() {
         kill -TERM "$RUN_PID" 2>/dev/null || true
         wait "$RUN_PID" 2>/dev/null || true
     fi
+    # A launcher may end its ranks with SIGKILL when they are slow to leave (mpirun escalates), which no
+    # handler survives: the temporaries of this study's runs (the lock keeps every other study.sh out of
+    # this folder) go here too, so nothing half-written is left.
+    rm -f "$dir"/.primes-* "$dir"/traces/.primes-*
     write_meta interrupted
     echo "study.sh: stopped by SIG$1; run the same command again to resume" >&2
     exit $((128 + $(kill -l "$1")))

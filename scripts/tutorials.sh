@@ -151,10 +151,7 @@ tasks_words() {
 for line in "${selected[@]}"; do
     read -r exp workload workers model schedule <<<"$line"
     mapfile -t words < <(tasks_words "$workload" "$workers" "$model" "$schedule")
-    if ! why=$("$primes" "${words[@]}" --check 2>&1 >/dev/null); then
-        why=$(grep '^primes: ' <<<"$why" | tail -n 1 || true)
-        die_usage "$exp under $model: ${why#primes: }"
-    fi
+    why=$(lib_primes_check "$primes" "${words[@]}") || die_usage "$exp under $model: $why"
 done
 
 # ---- the directory: our files only are replaced, in a folder of ours ----

@@ -71,14 +71,20 @@ int env_parse_stacksize(const char *text, uint64_t *bytes)
 
 int env_check_stacksize(char *error, size_t size)
 {
-    const char *v = getenv("OMP_STACKSIZE");
-    if (!v)
-        return 0;
-    uint64_t bytes;
-    if (env_parse_stacksize(v, &bytes) != 0 || bytes < ENV_STACKSIZE_MIN || bytes > ENV_STACKSIZE_MAX)
-        return options_reject(error, size,
-                              "OMP_STACKSIZE: '%s' is not allowed (allowed: 1M .. 1G, a whole number with B, K, M "
-                              "or G, K when none; or unset it for the default)",
-                              v);
+    /* libgomp reads GOMP_STACKSIZE when OMP_STACKSIZE is unset, by the same syntax */
+    static const char *const names[] = {"OMP_STACKSIZE", "GOMP_STACKSIZE"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = getenv(names[i]);
+        if (!v)
+            continue;
+        uint64_t bytes;
+        if (env_parse_stacksize(v, &bytes) != 0 || bytes < ENV_STACKSIZE_MIN || bytes > ENV_STACKSIZE_MAX)
+            return options_reject(error, size,
+                                  "%s: '%s' is not allowed (allowed: 1M .. 1G, a whole number with B, K, M or G, K "
+                                  "when none; or unset it for the default)",
+                                  names[i], v);
+        if (i == 0)
+            return 0; /* OMP_STACKSIZE set: GOMP_STACKSIZE is ignored */
+    }
     return 0;
 }

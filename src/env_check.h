@@ -18,7 +18,7 @@
  * that is set (left alone when neither is). 0, or 2 with the message in error. */
 int env_check_threads(int *threads, char *error, size_t size);
 
-/* OMP_STACKSIZE, when set, is libgomp's syntax (a whole number, then B, K, M or G, K when none, in either
+/* OMP_STACKSIZE (else GOMP_STACKSIZE, which libgomp reads then), when set, is libgomp's syntax (a whole number, then B, K, M or G, K when none, in either
  * case, blanks around) within ENV_STACKSIZE_MIN .. ENV_STACKSIZE_MAX bytes. 0, or 2 with the message. */
 int env_check_stacksize(char *error, size_t size);
 

@@ -125,8 +125,7 @@ static _Noreturn void abort_run(int status)
  * other processes' CPUs per host, from its /proc/stat less what this run's ranks on it used; the most of
  * any host; *free_cores: the cores the run left unused on its busiest host. Under simulation nothing real
  * is measured, and no rank calls MPI here. */
-static run_usage combine_usage(const usage_mark *before, const usage_mark *after, double elapsed, int threads,
-                               int *free_cores)
+static run_usage combine_usage(const usage_mark *before, const usage_mark *after, int threads, int *free_cores)
 {
     run_usage u = {.measured = !mpi_env_simulated(), .other_cpus = NAN};
     *free_cores = 0;
@@ -138,12 +137,14 @@ static run_usage combine_usage(const usage_mark *before, const usage_mark *after
     u.ctx_involuntary = mpi_env_sum_u64(d.involuntary);
     double ours_here = mpi_env_host_sum_double(d.cpu_s);
     double workers_here = mpi_env_host_sum_double(threads);
-    /* unreadable: -1, below any real value in the maximum */
+    /* unreadable: -1, below any real value in the maximum; per second of the marks' own window */
     double other = isfinite(d.machine_busy_s) ? fmax(d.machine_busy_s - ours_here, 0) : -1;
-    double wall = mpi_env_max_double(elapsed);
     u.other_cpu_s = mpi_env_max_double(other);
-    u.other_cpus = u.other_cpu_s >= 0 && wall > 0 ? u.other_cpu_s / wall : NAN;
+    double rate = other >= 0 && d.seconds > 0 ? other / d.seconds : -1;
+    rate = mpi_env_max_double(rate);
+    u.other_cpus = rate >= 0 ? rate : NAN;
     long online = sysconf(_SC_NPROCESSORS_ONLN);
+    u.other_floor_s = USAGE_TICK_S * (double)(online > 0 ? online : 1);
     double free_here = (double)(online > 0 ? online : 1) - workers_here;
     *free_cores = (int)-mpi_env_max_double(-(free_here > 0 ? free_here : 0));
     return u;
@@ -211,7 +212,7 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
         }
         uint64_t rss = mpi_env_max_u64(peak_rss_kib());
         int free_cores;
-        run_usage usage = combine_usage(&before, &after, elapsed, stats.threads, &free_cores);
+        run_usage usage = combine_usage(&before, &after, stats.threads, &free_cores);
         if (rank == 0 && timed) {
             run_record rec = {
                 .job = &j,

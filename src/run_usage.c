@@ -1,6 +1,8 @@
 /* run_usage.c: the CPU a run got and what else ran beside it (run_usage.h). */
 #include "run_usage.h"
 
+#include "timer.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -11,8 +13,9 @@ static double seconds_of(struct timeval t)
     return (double)t.tv_sec + (double)t.tv_usec * 1e-6;
 }
 
-/* The busy ticks of every CPU of the host since boot (all fields of the "cpu" line but idle and iowait),
- * in seconds. */
+/* The busy ticks of every CPU of the host since boot, in seconds: user, nice, system and steal (the
+ * hypervisor's other guests). Idle and iowait are no one's; irq and softirq are left out too, as much of
+ * them serves the run itself (its MPI traffic, its files). */
 static double machine_busy_seconds(void)
 {
     FILE *f = fopen("/proc/stat", "r");
@@ -26,7 +29,7 @@ static double machine_busy_seconds(void)
     if (got < 7 || hz <= 0)
         return NAN;
     /* user nice system idle iowait irq softirq steal (guest and guest_nice are inside user and nice) */
-    unsigned long long busy = v[0] + v[1] + v[2] + v[5] + v[6] + (got >= 8 ? v[7] : 0);
+    unsigned long long busy = v[0] + v[1] + v[2] + (got >= 8 ? v[7] : 0);
     return (double)busy / (double)hz;
 }
 
@@ -35,6 +38,7 @@ void usage_mark_now(usage_mark *m)
     struct rusage self, children;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &children);
+    m->at = timer_now();
     m->cpu_s = seconds_of(self.ru_utime) + seconds_of(self.ru_stime) + seconds_of(children.ru_utime) +
                seconds_of(children.ru_stime);
     m->voluntary = (uint64_t)self.ru_nvcsw + (uint64_t)children.ru_nvcsw;
@@ -45,6 +49,7 @@ void usage_mark_now(usage_mark *m)
 usage_delta usage_between(const usage_mark *start, const usage_mark *end)
 {
     return (usage_delta){
+        .seconds = end->at - start->at,
         .cpu_s = end->cpu_s - start->cpu_s,
         .voluntary = end->voluntary - start->voluntary,
         .involuntary = end->involuntary - start->involuntary,
@@ -60,7 +65,8 @@ void usage_judge(run_usage *u, double busy_s, int free_cores, bool computing, bo
     if (!u->measured)
         return;
     double beyond = u->other_cpus - (free_cores > 0 ? free_cores : 0);
-    if (isfinite(u->other_cpus) && u->other_cpu_s > USAGE_OTHER_CPU_S_MIN && beyond > USAGE_OTHER_CPUS_LIMIT) {
+    double floor_s = fmax(USAGE_OTHER_CPU_S_MIN, u->other_floor_s);
+    if (isfinite(u->other_cpus) && u->other_cpu_s > floor_s && beyond > USAGE_OTHER_CPUS_LIMIT) {
         u->disturbed = true;
         snprintf(u->disturbed_why, sizeof u->disturbed_why,
                  "other processes kept %.2f CPUs busy, %.2f beyond the %d the run left free", u->other_cpus, beyond,

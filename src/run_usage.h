@@ -14,13 +14,17 @@
  * were busy (they were descheduled) although the run was not oversubscribed. */
 #define USAGE_OTHER_CPUS_LIMIT 0.25
 #define USAGE_CPU_PER_BUSY_MIN 0.8
-/* Below these a run is too short to judge: /proc/stat counts in ticks of 10 ms, so other processes must
- * have used more than 3 ticks, and the workers must have been busy 50 ms, for a verdict. */
+/* Below these a run is too short to judge: /proc/stat counts every CPU in ticks of 10 ms, so its total is
+ * uncertain by about a tick per CPU; other processes must have used more than USAGE_OTHER_CPU_S_MIN and
+ * a tick for each CPU of the host (usage_judge's other_floor_s), and the workers must have been busy
+ * 50 ms, for a verdict. */
 #define USAGE_OTHER_CPU_S_MIN 0.03
+#define USAGE_TICK_S 0.01
 #define USAGE_BUSY_S_MIN 0.05
 
 /* One rank's counters at a moment. */
 typedef struct usage_mark {
+    double at;                      /* timer_now() when taken */
     double cpu_s;                   /* user + system, this process's threads and its waited-for children */
     uint64_t voluntary, involuntary; /* context switches, likewise */
     double machine_busy_s;          /* CPU-seconds every process of this host has used (NAN: unreadable) */
@@ -30,6 +34,7 @@ void usage_mark_now(usage_mark *m);
 
 /* One rank's share of a run: its counters' differences. */
 typedef struct usage_delta {
+    double seconds;                 /* between the two marks */
     double cpu_s;
     uint64_t voluntary, involuntary;
     double machine_busy_s;          /* NAN: unreadable */
@@ -43,7 +48,8 @@ typedef struct run_usage {
     double cpu_s;                   /* summed over ranks */
     uint64_t ctx_voluntary, ctx_involuntary;
     double other_cpu_s;             /* CPU-seconds other processes used on the host where they used the most */
-    double other_cpus;              /* that over the wall time: CPUs they kept busy, on average; NAN unknown */
+    double other_cpus;              /* that over the marks' window: CPUs they kept busy, on average; NAN unknown */
+    double other_floor_s;           /* other_cpu_s below this says nothing: the host's tick uncertainty */
     double cpu_per_busy;            /* cpu_s over the workers' busy time (NAN when nothing was busy) */
     bool disturbed;
     char disturbed_why[160];        /* "" when not disturbed */

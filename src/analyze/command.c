@@ -259,6 +259,9 @@ static const char *runs_path_of(const char *operand, char *buf, size_t size)
 /* --compare A B: each side loaded and analysed on its own, then set side by side. */
 static int compare_files(const analyze_args *args)
 {
+    if (args->csv_path)
+        return usage_error("--csv does not go with --compare (allowed: a summary of one study: primes analyze "
+                           "--csv OUT FILE...)");
     if (args->n_files != 2)
         return usage_error("--compare takes two studies, A and B (allowed: two study folders or runs CSV files; "
                            "%d given)",

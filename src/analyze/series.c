@@ -255,6 +255,7 @@ static void fit_model(series_result *s, model_fit *mf, const analysis_options *o
     double cv = pooled_cv(s, mf->model);
     const config_result *self = find_config(s, mf->model, 1);
     size_t n = 0, levels = 0;
+    int last_workers = 0; /* a model's configurations come sorted by workers: count each worker count once */
     for (size_t i = 0; i < s->n_configs; i++) {
         const config_result *c = &s->configs[i];
         if (strcmp(c->row->model, mf->model) != 0 || c->oversubscribed || !(c->time.count > 0))
@@ -279,8 +280,12 @@ static void fit_model(series_result *s, model_fit *mf, const analysis_options *o
             }
             n++;
         }
-        /* a configuration is one worker count of the model; Gustafson's fit leaves 1 worker out */
-        levels += n > before && (s->scaling == SCALING_STRONG || c->row->workers > 1);
+        /* hybrid 1x8 and 2x4, or one rank count on 1 and 2 hosts, are two configurations of one worker
+         * count; Gustafson's fit leaves 1 worker out */
+        if (n > before && (s->scaling == SCALING_STRONG || c->row->workers > 1) && c->row->workers != last_workers) {
+            levels++;
+            last_workers = c->row->workers;
+        }
     }
     if (s->scaling == SCALING_STRONG)
         stats_fit_amdahl(p, y, w, n, &mf->fit);

@@ -117,6 +117,11 @@ check_bad() {
         run env OMP_STACKSIZE="$v" "$PRIMES" product -n 1e6 --model omp -t 2 -q
         [ "$status" -eq 0 ] || { echo "OMP_STACKSIZE=$v: status $status: $output"; return 1; }
     done
+    # libgomp's older name, read when OMP_STACKSIZE is unset, obeys the same rule
+    run env GOMP_STACKSIZE=64G "$PRIMES" -n 1e6 -q
+    [ "$status" -eq 2 ] && [[ "${lines[-1]}" == "primes: GOMP_STACKSIZE: '64G' is not allowed"* ]]
+    run env OMP_STACKSIZE=2M GOMP_STACKSIZE=64G "$PRIMES" -n 1e6 -q
+    [ "$status" -eq 0 ]
 }
 
 @test "a bad value holding a newline, escapes or stray bytes stays one plain line" {

@@ -2,6 +2,7 @@
  * OMP_STACKSIZE). Each input is one value: accepted with the value plain decimal digits give, or
  * refused with a one-line reason. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +31,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         fuzz_expect_one_line(why, sizeof why);
     }
+    /* an accepted stack size is a whole number of bytes that its plain form, "<bytes>B", states again */
     uint64_t bytes = 0, again = 0;
-    if (env_parse_stacksize(text, &bytes) == 0 && (env_parse_stacksize(text, &again) != 0 || again != bytes))
-        abort();
+    if (env_parse_stacksize(text, &bytes) == 0) {
+        char plain[32];
+        snprintf(plain, sizeof plain, "%lluB", (unsigned long long)bytes);
+        if (env_parse_stacksize(plain, &again) != 0 || again != bytes || strspn(text, " \t\n\v\f\r0123456789bBkKmMgG") !=
+                                                                         strlen(text))
+            abort();
+    }
     free(text);
     return 0;
 }

@@ -209,3 +209,23 @@ PY
         [[ "$stderr" == "primes: analyze: $expected"* ]] || { echo "$stderr"; return 1; }
     done
 }
+
+@test "a fit counts worker counts, not configurations: hybrid 1x2 and 2x1 are one count, still an exact fit" {
+    python3 - "$FIXTURES/amdahl-f0.2.csv" "$SCRATCH/hy.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+out = csv.DictWriter(open(sys.argv[2], "w", newline=""), fieldnames=list(rows[0]))
+out.writeheader()
+for r in rows:
+    if r["model"] != "omp" or r["threads"] == "4":
+        continue
+    r["model"] = "hybrid"
+    out.writerow(r)
+    if r["threads"] == "2":
+        out.writerow(dict(r, ranks="2", threads="1"))
+PY
+    run "$PRIMES" analyze --csv "$SCRATCH/s.csv" "$SCRATCH/hy.csv"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"15 runs at 2 worker counts: an exact fit of 2 points, no test of the law"* ]]
+    [ "$(python3 -c 'import csv, sys; print({r["fit_verdict"] + "/" + r["fit_worker_counts"] for r in csv.DictReader(open(sys.argv[1]))})' "$SCRATCH/s.csv")" = "{'exact/2'}" ]
+}
