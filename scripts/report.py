@@ -230,7 +230,7 @@ def tables(rows, failed):
     parts = []
     for key, group in groups.items():
         strong = key[0] == "strong"
-        head = ["model", "workers", "R×T", "runs", "median s", "sd / min s", "speedup", "efficiency",
+        head = ["model", "workers", "R×T", "runs", "median s", "sd s, min s", "speedup", "efficiency",
                 "Karp–Flatt" if strong else "Gustafson α"]
         body = []
         for r in group:
@@ -239,7 +239,7 @@ def tables(rows, failed):
             last = with_ci(r["karp_flatt"], r["karp_flatt_ci95"], 3) if strong else \
                 with_ci(r.get("gustafson_alpha"), r.get("gustafson_alpha_ci95"), 3)
             cells = [r["model"], r["workers"] + mark, "%s×%s" % (r["ranks"], r["threads"]), r["used"],
-                     "%.4g" % number(r["median_s"]), "%.2g / %.4g" % (number(r["sd_s"]), number(r["min_s"])),
+                     "%.4g" % number(r["median_s"]), "%.2g, %.4g" % (number(r["sd_s"]), number(r["min_s"])),
                      with_ci(r["speedup"], r["speedup_ci95"]), with_ci(r["efficiency"], r["efficiency_ci95"]), last]
             body.append("<tr%s>%s</tr>" % (klass, "".join("<td>%s</td>" % html.escape(str(c)) for c in cells)))
         fits = []
@@ -257,8 +257,9 @@ def tables(rows, failed):
         warn = "".join("<li>%s</li>" % html.escape(w) for w in warnings_of(group, failed))
         parts.append(
             '<section class="series"><h2>%s</h2>\n<table class="runs"><thead><tr>%s</tr></thead><tbody>\n%s\n'
-            "</tbody></table>\n<p class=\"note\">median of the runs used; speedup against the same model at 1 "
-            "worker; ± is the half-width of the 95%% interval; * more workers than cores.</p>\n"
+            "</tbody></table>\n<p class=\"note\">median, sd and min of the runs used; speedup: the same model's mean "
+            "time at 1 worker over this mean; ± is the half-width of the 95%% interval; * more workers than "
+            "cores.</p>\n"
             "<h3>Fits: %s, weighted least squares over every run</h3><ul>%s</ul>\n%s</section>" % (
                 html.escape(series_title(group[0])), "".join("<th>%s</th>" % html.escape(h) for h in head),
                 "\n".join(body), html.escape(law), "".join(fits) or "<li>no fit (fewer than two worker counts)</li>",
@@ -370,6 +371,10 @@ def main():
         mpi = next((r for r in every if r.get("mpi_library") not in (None, "", "none")), None)
         if mpi:
             first["mpi_library"], first["mpi_thread_level"] = mpi["mpi_library"], mpi.get("mpi_thread_level")
+        else:
+            first["mpi_library"], first["mpi_thread_level"] = "not started by these runs", "no MPI model ran"
+        # the OpenMP settings differ between points (OMP_NUM_THREADS follows the workers): all of them
+        first["omp_env"] = "; ".join(sorted({r.get("omp_env") or "none set" for r in every}))
         failed = sum(1 for r in every if r.get("verify_ok") == "false")
         figures, plot_note = plots(d, tmp)
         text = page(d, study, first, read_text(os.path.join(d, "info.txt")), table_text, rows, figures, plot_note,

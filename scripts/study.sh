@@ -652,6 +652,7 @@ for ((r = 1; r <= reps; r++)); do
 done
 write_meta complete
 echo "study complete: $runs ($(grep -c '^primes-run/' "$runs" 2>/dev/null || echo 0) runs)"
+echo "  next: $primes analyze $runs (the table and fits), scripts/report.py $dir (one page with the plots)"
 disturbed=$(disturbed_rows)
 if ((disturbed > 0 && remeasure == 0)); then
     echo "  disturbed: $disturbed run(s) got less of the machine than they asked (other processes, or" \

@@ -380,7 +380,9 @@ static void report_usage(FILE *out, const run_record *rec)
     char cpu[32], busy[32], other[48] = "unknown";
     format_duration(cpu, sizeof cpu, u->cpu_s, DURATION_FLOOR_US);
     format_duration(busy, sizeof busy, rec->busy_mean_s * rec->ranks * rec->threads, DURATION_FLOOR_US);
-    if (isfinite(u->other_cpus))
+    if (isfinite(u->other_cpus) && u->other_cpu_s <= fmax(USAGE_OTHER_CPU_S_MIN, u->other_floor_s))
+        snprintf(other, sizeof other, "too short a run to judge"); /* /proc/stat's ticks are 10 ms */
+    else if (isfinite(u->other_cpus))
         snprintf(other, sizeof other, "%.2f CPUs", u->other_cpus);
     fprintf(out, "  cpu       %s for %s busy", cpu, busy);
     if (isfinite(u->cpu_per_busy))
@@ -388,7 +390,7 @@ static void report_usage(FILE *out, const run_record *rec)
     fprintf(out, ", %" PRIu64 " context switches (%" PRIu64 " forced), other processes %s\n",
             u->ctx_voluntary + u->ctx_involuntary, u->ctx_involuntary, other);
     if (u->disturbed)
-        fprintf(out, "  DISTURBED %s: its times are not this code's\n", u->disturbed_why);
+        fprintf(out, "  DISTURBED %s: its times measure the machine's load, not this code\n", u->disturbed_why);
 }
 
 void report_human(FILE *out, const run_record *rec)

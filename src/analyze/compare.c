@@ -148,7 +148,7 @@ void compare_print(FILE *out, const char *name_a, const run_set *set_a, const an
             COMPARE_RESAMPLES);
     fprintf(out, "  %-44s %6s %6s %11s %11s  %-22s %s\n", "point", "A_runs", "B_runs", "A_median_s", "B_median_s",
             "B/A [95%]", "verdict");
-    size_t common = 0, faster = 0, slower = 0;
+    size_t common = 0, faster = 0, slower = 0, few = 0;
     for (size_t s = 0; s < a->n_series; s++)
         for (size_t c = 0; c < a->series[s].n_configs; c++) {
             const config_result *ca = &a->series[s].configs[c], *cb = find_point(b, ca->row);
@@ -162,9 +162,13 @@ void compare_print(FILE *out, const char *name_a, const run_set *set_a, const an
             snprintf(name, sizeof name, "%s %s n=%llu %s %dx%d", r->kernel, r->method, (unsigned long long)r->n,
                      r->model, r->ranks, r->threads);
             const char *verdict = "one run: no verdict";
+            bool coarse = ca->n_runs < COMPARE_FEW_RUNS || cb->n_runs < COMPARE_FEW_RUNS;
+            few += coarse;
             if (isfinite(lo)) {
                 snprintf(interval, sizeof interval, "%.3f [%.3f, %.3f]", ratio, lo, hi);
-                verdict = hi < 1 ? "faster" : lo > 1 ? "slower" : "same within noise";
+                verdict = hi < 1 ? (coarse ? "faster (few runs)" : "faster")
+                          : lo > 1 ? (coarse ? "slower (few runs)" : "slower")
+                                   : "same within noise";
                 faster += hi < 1;
                 slower += lo > 1;
             } else {
@@ -178,6 +182,10 @@ void compare_print(FILE *out, const char *name_a, const run_set *set_a, const an
     fprintf(out, "  %zu point%s in common: %zu faster in B, %zu slower, %zu the same within noise or "
                  "undecided\n",
             common, common == 1 ? "" : "s", faster, slower, common - faster - slower);
+    if (few)
+        fprintf(out, "  %zu point%s with fewer than %d runs on a side: a bootstrap of so few medians is coarse, and a "
+                     "verdict there may be chance; measure %d or more runs a side\n",
+                few, few == 1 ? "" : "s", COMPARE_FEW_RUNS, 2 * COMPARE_FEW_RUNS);
     print_only(out, "A", a, b);
     print_only(out, "B", b, a);
 }

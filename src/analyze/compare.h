@@ -15,6 +15,8 @@
  * the rows), drawn from GSL's MT19937 with a fixed seed, so the same files give the same intervals. */
 #define COMPARE_RESAMPLES 4000
 #define COMPARE_SEED 20261203UL
+/* fewer runs than this on a side: the verdict is marked as resting on few runs */
+#define COMPARE_FEW_RUNS 5
 
 /* median(b) / median(a), and the 2.5% and 97.5% points of that ratio over bootstrap resamples of both
  * samples (NAN when either side has fewer than 2 values). */

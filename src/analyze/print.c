@@ -279,7 +279,8 @@ void analysis_print_table(FILE *out, const analysis *a, const analysis_options *
         if (over)
             fputs("  * oversubscribed: more workers than cores; shown, but left out of the fits\n", out);
         fputs(s->scaling == SCALING_STRONG
-                  ? "  speedup: against the same model at 1 worker; vs_serial: against the serial model\n"
+                  ? "  speedup: mean time of the same model at 1 worker over this mean (the median is shown beside it); "
+                    "vs_serial: against the serial model\n"
                   : "  scaled_speedup: work ratio x T(1 worker) / T(p); vs_serial: the same against the serial "
                     "model\n",
               out);
