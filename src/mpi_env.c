@@ -118,6 +118,16 @@ static double offset;
 #define TAG_CLOCK 51
 #define CLOCK_PINGS 4
 
+/* The ranks of this rank's host (its shared-memory communicator), made once, collectively, at the first
+ * call (which every rank makes: the clock offset at start-up). */
+static MPI_Comm host_comm(void)
+{
+    static MPI_Comm host = MPI_COMM_NULL;
+    if (host == MPI_COMM_NULL)
+        MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, mpi_env_rank(), MPI_INFO_NULL, &host);
+    return host;
+}
+
 double mpi_env_clock_offset(void)
 {
     if (!active || offset_known)
@@ -126,8 +136,7 @@ double mpi_env_clock_offset(void)
     /* ranks of one host share its monotonic clock: one leader per host (the first rank of its shared-memory
      * communicator) asks, and rank 0 answers as many hosts as there are, not as many ranks */
     int rank = mpi_env_rank();
-    MPI_Comm node;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+    MPI_Comm node = host_comm();
     int node_rank = 0;
     MPI_Comm_rank(node, &node_rank);
     char root_host[64], mine[64];
@@ -166,7 +175,6 @@ double mpi_env_clock_offset(void)
         MPI_Recv(&offset, 1, MPI_DOUBLE, 0, TAG_CLOCK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     }
     MPI_Bcast(&offset, 1, MPI_DOUBLE, 0, node);
-    MPI_Comm_free(&node);
     return offset;
 }
 
@@ -251,12 +259,9 @@ double mpi_env_sum_double(double value)
 
 double mpi_env_host_sum_double(double value)
 {
-    static MPI_Comm host = MPI_COMM_NULL;
     if (!active)
         return value;
-    if (host == MPI_COMM_NULL)
-        MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, mpi_env_rank(), MPI_INFO_NULL, &host);
-    return allreduce_double(value, MPI_SUM, host);
+    return allreduce_double(value, MPI_SUM, host_comm());
 }
 
 _Noreturn void mpi_env_abort(int status)
