@@ -345,6 +345,15 @@ static int primes_main(int argc, char **argv)
         break;
     }
 
+    const char *unconnected = mpi_env_unconnected_srun();
+    if (unconnected) {
+        const char *task = getenv("SLURM_PROCID");
+        if (!task || atoi(task) == 0)
+            fprintf(stderr, "primes: srun started this step's tasks (%s) with no MPI plugin between them: each "
+                            "would run alone (allowed: srun --mpi=pmix for an Open MPI build, --mpi=pmi2 for an "
+                            "MPICH build, or one task)\n", unconnected);
+        return EXIT_USAGE;
+    }
     bool threads_requested;
     int threads = resolve_threads(&opt, &threads_requested);
     const model *m = opt.model ? opt.model : default_model(launcher_size, threads, threads_requested);

@@ -72,6 +72,35 @@ const char *mpi_env_stray_launcher_variable(void)
     return NULL;
 }
 
+/* The launcher's own word on how many ranks it started (0 when none started this process). */
+static int launcher_env_size(void)
+{
+    static const char *const names[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", NULL};
+    if (!launcher_connected())
+        return 0;
+    int size = env_int(names, 0);
+    if (size == 0 && getenv("PMIX_RANK") && getenv("SLURM_NTASKS"))
+        size = atoi(getenv("SLURM_NTASKS"));
+    return size;
+}
+
+void mpi_env_launcher_name(char *out, size_t len)
+{
+    const char *size = getenv("OMPI_COMM_WORLD_SIZE");
+    if (!launcher_connected())
+        snprintf(out, len, "no launcher");
+    else if (env_set("SLURM_STEP_ID") && env_set("PMIX_RANK"))
+        snprintf(out, len, "srun --mpi=pmix (SLURM_NTASKS=%s)", getenv("SLURM_NTASKS") ? getenv("SLURM_NTASKS") : "?");
+    else if (env_set("SLURM_STEP_ID") && env_set("PMI_SIZE"))
+        snprintf(out, len, "srun --mpi=pmi2 (PMI_SIZE=%s)", getenv("PMI_SIZE"));
+    else if (size && *size)
+        snprintf(out, len, "Open MPI's mpirun (OMPI_COMM_WORLD_SIZE=%s)", size);
+    else if (env_set("PMI_SIZE"))
+        snprintf(out, len, "MPICH's mpiexec, Hydra (PMI_SIZE=%s)", getenv("PMI_SIZE"));
+    else
+        snprintf(out, len, "a PMIx launcher (PMIX_RANK=%s)", getenv("PMIX_RANK"));
+}
+
 int mpi_env_launcher_rank(void)
 {
     static const char *const names[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", NULL};
@@ -82,15 +111,20 @@ int mpi_env_launcher_rank(void)
 
 int mpi_env_launcher_size(void)
 {
-    static const char *const names[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", NULL};
     if (active)
         return mpi_env_size();
-    if (!launcher_connected())
-        return 1;
-    int size = env_int(names, 0);
-    if (size == 0 && getenv("PMIX_RANK") && getenv("SLURM_NTASKS"))
-        size = atoi(getenv("SLURM_NTASKS"));
+    int size = launcher_env_size();
     return size > 0 ? size : 1;
+}
+
+const char *mpi_env_unconnected_srun(void)
+{
+    static char text[96];
+    const char *tasks = getenv("SLURM_STEP_NUM_TASKS");
+    if (PRIMES_SMPI || !PRIMES_MPI || launcher_connected() || !env_set("SLURM_STEP_ID") || !tasks || atoi(tasks) < 2)
+        return NULL;
+    snprintf(text, sizeof text, "SLURM_STEP_NUM_TASKS=%s", tasks);
+    return text;
 }
 
 bool mpi_env_launched(void)
@@ -178,23 +212,72 @@ double mpi_env_clock_offset(void)
     return offset;
 }
 
+const char *mpi_env_built_library(void)
+{
+    /* MPI_Get_library_version may be called before MPI_Init (MPI 3.0). MPI_MAX_LIBRARY_VERSION_STRING
+     * differs between libraries (Open MPI 256, MPICH 8192, SMPI 100): the text is cut at its first line and
+     * at whichever buffer is shorter */
+    static char built[256];
+    if (!built[0]) {
+        char text[MPI_MAX_LIBRARY_VERSION_STRING + 1];
+        int len = 0;
+        MPI_Get_library_version(text, &len);
+        text[len >= 0 && len < (int)sizeof text ? len : (int)sizeof text - 1] = '\0';
+        size_t keep = strcspn(text, "\n");
+        keep = keep < sizeof built - 1 ? keep : sizeof built - 1;
+        memcpy(built, text, keep);
+        /* MPICH's first line is "MPICH Version:<TAB>4.0.2": one space, not a tab, in a record */
+        for (char *c = built; *c; c++)
+            if (*c == '\t')
+                *c = ' ';
+    }
+    return built;
+}
+
+/* The launchers this build's library meets its ranks through, for the mismatch message. */
+#if defined(OPEN_MPI)
+#define OWN_LAUNCHERS "Open MPI's mpirun (mpirun.openmpi) or srun --mpi=pmix"
+#elif defined(MPICH_VERSION)
+#define OWN_LAUNCHERS "MPICH's mpiexec (mpiexec.mpich) or srun --mpi=pmi2"
+#else
+#define OWN_LAUNCHERS "the launcher of that library"
+#endif
+
 int mpi_env_start(int *argc, char ***argv)
 {
     if (active)
         return 0;
+    /* read before MPI_Init: a library started as a singleton may set its own rank variables */
+    int launched = launcher_env_size();
+    int launched_rank = env_int((const char *const[]){"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", NULL}, 0);
+    char launcher[128];
+    mpi_env_launcher_name(launcher, sizeof launcher);
+#if defined(OPEN_MPI)
+    /* Open MPI speaks PMIx only: under a PMI-1/2 launcher (MPICH's Hydra, srun --mpi=pmi2) its MPI_Init
+     * ends the process with a page of its own; say it in one line first */
+    if (!PRIMES_SMPI && launched > 1 && !env_set("OMPI_COMM_WORLD_SIZE") && !env_set("PMIX_RANK")) {
+        if (launched_rank == 0)
+            fprintf(stderr, "primes: started by %s as %d ranks, but this binary's MPI library (%.*s) cannot "
+                            "join them (allowed: %s)\n", launcher, launched,
+                    (int)strcspn(mpi_env_built_library(), ","), mpi_env_built_library(), OWN_LAUNCHERS);
+        exit(2);
+    }
+#endif
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided_level);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
     active = true;
-    /* MPI_MAX_LIBRARY_VERSION_STRING differs between libraries (Open MPI 256, MPICH 8192, SMPI 100):
-     * the text is cut at its first line and at whichever buffer is shorter */
-    char text[MPI_MAX_LIBRARY_VERSION_STRING + 1];
-    int len = 0;
-    MPI_Get_library_version(text, &len);
-    text[len >= 0 && len < (int)sizeof text ? len : (int)sizeof text - 1] = '\0';
-    size_t keep = strcspn(text, "\n");
-    keep = keep < sizeof library - 1 ? keep : sizeof library - 1;
-    memcpy(library, text, keep);
-    library[keep] = '\0';
+    snprintf(library, sizeof library, "%s", mpi_env_built_library());
+    /* A launcher of another MPI library starts N processes that each see a world of one (each a whole run
+     * of its own, without a word): its own variables say N, the library says 1. Every such process stops;
+     * the one the launcher calls rank 0 says why. */
+    if (!PRIMES_SMPI && launched > 1 && mpi_env_size() == 1) {
+        if (launched_rank == 0)
+            fprintf(stderr, "primes: started by %s as %d ranks, but this binary's MPI library (%.*s) sees one: "
+                            "each would run alone (allowed: %s)\n", launcher, launched,
+                    (int)strcspn(library, ","), library, OWN_LAUNCHERS);
+        mpi_env_finish();
+        exit(2);
+    }
     return 0;
 }
 
@@ -268,6 +351,13 @@ _Noreturn void mpi_env_abort(int status)
 {
     fflush(stdout);
     fflush(stderr);
+    /* A rank that fails before MPI started, under a launch of several: its peers wait in MPI_Init for it,
+     * and MPICH's Hydra waits with them for ever (Open MPI's mpirun ends the job). Joining them lets
+     * MPI_Abort end every rank. Failures every rank meets alike (bad usage) return before this. */
+    if (!active && !PRIMES_SMPI && launcher_env_size() > 1) {
+        MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided_level);
+        active = true;
+    }
     if (active)
         MPI_Abort(MPI_COMM_WORLD, status);
     exit(status);
@@ -344,6 +434,11 @@ void mpi_env_host_name(char name[64])
 {
     memset(name, 0, 64);
     gethostname(name, 63);
+}
+
+const char *mpi_env_built_library(void)
+{
+    return "none";
 }
 
 int mpi_env_start(int *argc, char ***argv)

@@ -4,6 +4,7 @@
 #define PRIMES_MPI_ENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Rank and size as the launcher's environment tells them (before MPI is started; once it is, MPI's own);
@@ -14,6 +15,13 @@ bool mpi_env_launched(void);
 /* The name of a launcher's rank or size variable that is set without the launcher's connection beside it
  * (left over in a shell, so ignored: the run is one process), or NULL. */
 const char *mpi_env_stray_launcher_variable(void);
+
+/* What started this process, for messages: "Open MPI's mpirun (OMPI_COMM_WORLD_SIZE=2)", "srun --mpi=pmix
+ * (...)", "MPICH's mpiexec, Hydra (PMI_SIZE=2)", ..., or "no launcher". */
+void mpi_env_launcher_name(char *out, size_t len);
+/* Under a multi-task srun step that gives no way to the other tasks (no --mpi plugin): the variable that
+ * says so ("SLURM_STEP_NUM_TASKS=2"), else NULL. Such tasks would each run alone. */
+const char *mpi_env_unconnected_srun(void);
 
 /* Whether this build runs on SimGrid's simulated MPI (smpicc, make smpi): every time it reads is simulated
  * time, and its ranks are actors of one simulator process. */
@@ -58,8 +66,11 @@ double mpi_env_host_sum_double(double value);
 _Noreturn void mpi_env_abort(int status);
 void mpi_env_finish(void);
 
-/* "Open MPI v4.1.4, ..." (first line of MPI_Get_library_version), or "none". */
+/* "Open MPI v4.1.4, ..." (first line of MPI_Get_library_version) once MPI is active, else "none": the
+ * record's word on the MPI a run used. */
 const char *mpi_env_library(void);
+/* The MPI library this binary is linked with, started or not ("none" without MPI in the build). */
+const char *mpi_env_built_library(void);
 /* The thread level MPI provided ("funneled", ...), or "none" when MPI is not active. */
 const char *mpi_env_thread_level(void);
 /* This rank's host: MPI's processor name once MPI is active (the simulated host under SMPI), else

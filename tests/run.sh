@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # run.sh: runs every test suite of `make test` in order (cmocka unit tests, then the bats suites of the
-# command line, MPI, sanitizers, the fuzzed parsers, studies, the report in a browser, the simulated
-# platforms and the cluster),
+# command line, MPI under Open MPI and under MPICH, sanitizers, the fuzzed parsers, studies, the report in
+# a browser, the simulated platforms, the installed suite and the cluster),
 # prints each framework's summary, and fails when any suite fails. FUZZ_SECONDS: each harness's budget (20).
-# Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi sanitizers fuzz study report tutorials simulate cluster)
+# Usage: tests/run.sh [SUITE...]   (suites: unit cli mpi mpich sanitizers fuzz study report tutorials simulate install cluster)
 set -euo pipefail
 
 usage() {
-    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
 }
 case "${1:-}" in -h | --help) usage; exit 0 ;; esac
 
@@ -17,7 +17,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 unset OMP_NUM_THREADS SLURM_CPUS_PER_TASK
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi sanitizers fuzz study report tutorials simulate cluster)
+[[ ${#suites[@]} -gt 0 ]] || suites=(unit cli mpi mpich sanitizers fuzz study report tutorials simulate install cluster)
 failed=()
 
 run_unit() {
@@ -40,9 +40,11 @@ run_bats() {
 for suite in "${suites[@]}"; do
     case "$suite" in
         unit) run_unit || failed+=(unit) ;;
+        mpich) echo "== MPICH (build/mpich/primes under mpiexec.mpich)" &&
+            PRIMES_TEST_MPI=mpich run_bats mpi || failed+=(mpich) ;;
         fuzz) echo "== fuzz: tests/fuzz" && tests/fuzz/run.sh --seconds "${FUZZ_SECONDS:-20}" || failed+=(fuzz) ;;
-        cli | mpi | sanitizers | study | report | tutorials | simulate | cluster) run_bats "$suite" || failed+=("$suite") ;;
-        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi sanitizers fuzz study report tutorials simulate cluster)" >&2; exit 2 ;;
+        cli | mpi | sanitizers | study | report | tutorials | simulate | install | cluster) run_bats "$suite" || failed+=("$suite") ;;
+        *) echo "run.sh: unknown suite '$suite' (allowed: unit cli mpi mpich sanitizers fuzz study report tutorials simulate install cluster)" >&2; exit 2 ;;
     esac
 done
 

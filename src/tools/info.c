@@ -44,7 +44,9 @@ int info_run(int *argc, char ***argv, int launcher_rank)
            p.affinity);
     printf("libraries  GMP %s, GSL %s\n", p.gmp, p.gsl);
 #if PRIMES_MPI
-    printf("mpi        compiled in: %s\n", mpi_env_active() ? p.mpi_library : "yes (not started: no launcher)");
+    char launcher[128];
+    mpi_env_launcher_name(launcher, sizeof launcher);
+    printf("mpi        %s (%s)\n", mpi_env_built_library(), mpi_env_active() ? launcher : "not started: no launcher");
 #else
     printf("mpi        not compiled in (built with MPI=0)\n");
 #endif
