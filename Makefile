@@ -141,6 +141,26 @@ smpi:
 	@command -v smpicc >/dev/null 2>&1 || { echo "make smpi: smpicc not found (scripts/install-deps.sh installs libsimgrid-dev)" >&2; exit 2; }
 	@$(MAKE) --no-print-directory CC=smpicc MPI=1 SMPI=1 BUILD=$(SMPI_BUILD) BIN=$(SMPI_BUILD)/primes $(SMPI_BUILD)/primes
 
+# Installing (docs/install.md): make install PREFIX=... DESTDIR=...; make uninstall with the same PREFIX.
+# The version is src/version.h's, and only there.
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^\#define PRIMES_VERSION "\(.*\)"$$/\1/p' src/version.h)
+MAN := $(BUILD)/primes.1
+INSTALL_ARGS = --prefix "$(PREFIX)" --destdir "$(DESTDIR)" --version "$(VERSION)"
+.PHONY: man install uninstall
+man: $(MAN)
+# primes(1) from primes --help (GNU's layout) and docs/primes.h2m, dated by the commit (reproducible)
+$(MAN): $(BIN) docs/primes.h2m
+	@command -v help2man >/dev/null 2>&1 || { echo "make man: help2man not found (allowed: install it, scripts/install-deps.sh does)" >&2; exit 2; }
+	@$(if $(V),,echo "  MAN   $@")
+	$(Q)SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || date +%s) \
+	    help2man --no-info --include=docs/primes.h2m --output=$@.new $(abspath $(BIN)) && mv $@.new $@
+install: $(BIN) $(MAN)
+	@scripts/install.sh install $(INSTALL_ARGS) --bin "$(BIN)" --man "$(MAN)" --smpi "$(SMPI_BUILD)/primes"
+uninstall:
+	@scripts/install.sh uninstall $(INSTALL_ARGS)
+
 # The MPICH build beside the default one (the MPI suite runs under both; docs/install.md).
 mpich:
 	@$(MAKE) --no-print-directory MPI_IMPL=mpich

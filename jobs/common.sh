@@ -10,14 +10,15 @@ source "${PRIMES_ROOT:-$(dirname "${BASH_SOURCE[0]}")/..}/scripts/lib.sh"
 
 # Shared parameters: (environment or sbatch --export) -> default.
 pj_defaults() {
-    : "${PRIMES:=$PRIMES_ROOT/primes}"
+    : "${PRIMES:=$(lib_default_primes "$PRIMES_ROOT")}"
     : "${PRIMES_KERNEL:=count}"
     : "${PRIMES_METHOD:=sieve}"
     : "${PRIMES_REPEAT:=3}"
     : "${PRIMES_WARMUP:=1}"
     : "${PRIMES_OUT:=${SLURM_SUBMIT_DIR:-$PWD}/results/cluster}"
     : "${PRIMES_LAUNCHER:=srun}"
-    : "${PRIMES_SRUN_MPI:=pmix}"
+    : "${PRIMES_SRUN_MPI:=}"
+    : "${PRIMES_MPIEXEC:=}"
     : "${PRIMES_CPU_BIND:=cores}"
     : "${PRIMES_VERIFY:=1}"
     : "${PRIMES_SCHEDULE:=}"
@@ -104,6 +105,20 @@ pj_setup() {
     [[ -f "$PRIMES" && -x "$PRIMES" ]] ||
         pj_die "PRIMES=$PRIMES is not an executable file: build it (make) where the compute nodes see it"
 
+    # The launcher speaks the binary's MPI: Open MPI meets its ranks through PMIx (srun --mpi=pmix,
+    # mpirun), MPICH through PMI-2 (srun --mpi=pmi2) or its own Hydra (mpiexec.mpich).
+    PJ_MPI=$(lib_mpi_library "$PRIMES")
+    if [[ -z "$PRIMES_SRUN_MPI" ]]; then
+        if [[ "$PJ_MPI" == mpich ]]; then PRIMES_SRUN_MPI=pmi2; else PRIMES_SRUN_MPI=pmix; fi
+    fi
+    if [[ -z "$PRIMES_MPIEXEC" ]]; then
+        PRIMES_MPIEXEC=mpirun
+        if [[ "$PJ_MPI" == mpich ]]; then
+            PRIMES_MPIEXEC=mpiexec
+            command -v mpiexec.mpich >/dev/null 2>&1 && PRIMES_MPIEXEC=mpiexec.mpich
+        fi
+    fi
+
     PJ_NODES=${SLURM_JOB_NUM_NODES:-${SLURM_NNODES:-1}}
     local cpus tpc
     cpus=$(pj_min_cpus "${SLURM_JOB_CPUS_PER_NODE:-1}")
@@ -133,7 +148,8 @@ pj_setup() {
             pj_die "this Slurm has no 'srun --mpi=$PRIMES_SRUN_MPI' (srun --mpi=list: $(tr -s '\n\t ' ' ' <<<"$plugins"));" \
                 "set PRIMES_SRUN_MPI to the one your MPI library speaks, or PRIMES_LAUNCHER=mpirun"
     else
-        command -v mpirun >/dev/null 2>&1 || pj_die "PRIMES_LAUNCHER=mpirun but no mpirun on PATH (module load openmpi?)"
+        command -v "$PRIMES_MPIEXEC" >/dev/null 2>&1 ||
+            pj_die "PRIMES_LAUNCHER=mpirun but no $PRIMES_MPIEXEC on PATH for this $PJ_MPI build (module load $PJ_MPI?)"
         # OpenMPI refuses root unless told; ranks started by srun need nothing.
         [[ $(id -u) -ne 0 ]] || export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
     fi
@@ -173,7 +189,8 @@ pj_show_setup() {
         "$PJ_CORES cores per node ($PJ_CPUS_PER_CORE CPU(s) per core)"
     pj_log "binary $PRIMES ($("$PRIMES" --version 2>/dev/null || echo '?'))"
     local launcher=$PRIMES_LAUNCHER
-    [[ "$launcher" == srun ]] && launcher+=" --mpi=$PRIMES_SRUN_MPI"
+    if [[ "$launcher" == srun ]]; then launcher+=" --mpi=$PRIMES_SRUN_MPI"; else launcher+=" ($PRIMES_MPIEXEC)"; fi
+    launcher+=", MPI library $PJ_MPI"
     pj_log "kernel $PRIMES_KERNEL by $PRIMES_METHOD, $PRIMES_REPEAT repetition(s) after $PRIMES_WARMUP warm-up," \
         "verify=$PRIMES_VERIFY, launcher $launcher, cpu-bind $PRIMES_CPU_BIND"
     pj_log "rows -> $PJ_CSV"
@@ -203,8 +220,12 @@ pj_point() {
     if [[ "$PRIMES_LAUNCHER" == srun ]]; then
         cmd=(srun --mpi="$PRIMES_SRUN_MPI" --nodes="$PJ_NODES" --ntasks="$ranks" --ntasks-per-node="$rpn"
             --cpus-per-task="$((threads * PJ_CPUS_PER_CORE))" --cpu-bind="$PRIMES_CPU_BIND" --kill-on-bad-exit=1)
+    elif [[ "$PJ_MPI" == mpich ]]; then
+        # Hydra: rpn ranks a node, each bound to its T cores; it hands the ranks the whole environment
+        cmd=("$PRIMES_MPIEXEC" -n "$ranks" -ppn "$rpn" -bind-to "core:$threads")
+        [[ "$PRIMES_CPU_BIND" == *verbose* ]] && cmd+=(-verbose)
     else
-        cmd=(mpirun -np "$ranks" --map-by "ppr:$rpn:node:PE=$threads" --bind-to core
+        cmd=("$PRIMES_MPIEXEC" -np "$ranks" --map-by "ppr:$rpn:node:PE=$threads" --bind-to core
             -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND)
         [[ "$PRIMES_CPU_BIND" == *verbose* ]] && cmd+=(--report-bindings)
     fi

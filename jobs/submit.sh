@@ -15,7 +15,7 @@ usage: jobs/submit.sh [OPTIONS] [-- SBATCH_OPTION...]
   --kernel K          PRIMES_KERNEL          -n, --n N           PRIMES_N (per worker for weak)
   --models "M ..."    PRIMES_MODELS          --repeat R          PRIMES_REPEAT
   --combos "RxT ..."  PRIMES_COMBOS (hybrid) --launcher L        PRIMES_LAUNCHER: srun (default) | mpirun
-  --primes PATH       the binary (default: PRIMES, else the primes next to jobs/)
+  --primes PATH       the binary (default: PRIMES, else the checkout's or the installed primes)
   --time T            time limit of each study job (default: the script's, 01:00:00)
   --analysis-time T   time limit of the analysis job (default: the script's, 00:15:00)
   --no-analysis       no analysis job
@@ -36,7 +36,7 @@ die() {
     exit 2
 }
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)" # installed: bin/primes-submit links here
 root="$(cd "$here/.." && pwd)"
 # shellcheck source=../scripts/lib.sh disable=SC1091
 source "$root/scripts/lib.sh"
@@ -105,7 +105,7 @@ done
     die "--repeat: '$PRIMES_REPEAT' is not allowed (allowed: a whole number 1 .. 1000)"
 
 # The binary: absolute, so every job finds it whatever its working directory.
-[[ -n "$primes" ]] || primes="$root/primes"
+[[ -n "$primes" ]] || primes=$(lib_default_primes "$root")
 [[ "$primes" == /* ]] || primes="$PWD/$primes"
 [[ -f "$primes" && -x "$primes" ]] || die "no executable primes at $primes: build it first (make; see docs/cluster.md)"
 

@@ -16,7 +16,8 @@ Debian/Ubuntu packages:
   build     build-essential pkg-config git openmpi-bin libopenmpi-dev libgmp-dev libgsl-dev
             help2man (the man page, make install)
   tests     libcmocka-dev bats clang libclang-rt-dev libomp-dev shellcheck (clang: TSan, libFuzzer)
-            mpich libmpich-dev (the MPI suite under MPICH too: make MPI_IMPL=mpich), lmod (the modulefile)
+            mpich libmpich-dev (the MPI suite under MPICH too: make MPI_IMPL=mpich), lmod (the modulefile),
+            man-db (the man page rendered)
             chromium fonts-dejavu-core, and nodejs npm when node or npm is not on PATH (the report's browser test;
             tests/report/package.json pins playwright-core, installed by make test with npm ci)
   plots     python3 python3-matplotlib
@@ -31,7 +32,7 @@ EOF
 PACKAGES=(
     build-essential pkg-config git openmpi-bin libopenmpi-dev libgmp-dev libgsl-dev help2man
     libcmocka-dev bats clang libclang-rt-dev libomp-dev shellcheck chromium fonts-dejavu-core
-    mpich libmpich-dev lmod
+    mpich libmpich-dev lmod man-db
     python3 python3-matplotlib
     primesieve
     slurmctld slurmd slurm-client munge iproute2 util-linux procps

@@ -4,6 +4,59 @@
 # model or kernel to decide what it can do).
 # shellcheck shell=bash
 
+# Where the suite's parts are, in a checkout or installed (make install: PREFIX/share/primes holds
+# scripts/, jobs/ and platforms/; the binary is PREFIX/bin/primes, the simulated one
+# PREFIX/libexec/primes/smpi/primes). ROOT: the folder above the script's own (symbolic links resolved).
+# lib_installed ROOT: ROOT is an installed tree, not a checkout (it has no Makefile).
+lib_installed() { [[ ! -e "$1/Makefile" ]]; }
+
+# lib_default_primes ROOT: the binary a script runs when neither --primes nor PRIMES names one: ROOT/primes
+# in a checkout, PREFIX/bin/primes installed, else primes on PATH; ROOT/primes when there is none, so the
+# script's message says where it looked.
+lib_default_primes() {
+    local root=$1 found
+    if [[ -f "$root/primes" && -x "$root/primes" ]]; then
+        echo "$root/primes"
+    elif lib_installed "$root" && [[ -x "$root/../../bin/primes" ]]; then
+        echo "$(cd "$root/../../bin" && pwd)/primes"
+    elif found=$(command -v primes 2>/dev/null); then
+        echo "$found"
+    else
+        echo "$root/primes"
+    fi
+}
+
+# lib_default_smpi ROOT: the simulated binary: build/smpi/primes in a checkout (make smpi), installed
+# PREFIX/libexec/primes/smpi/primes.
+lib_default_smpi() {
+    if lib_installed "$1"; then echo "$(cd "$1/../.." && pwd)/libexec/primes/smpi/primes"; else echo "$1/build/smpi/primes"; fi
+}
+
+# lib_results_root ROOT: where a study goes when not told: ROOT/results in a checkout, ./results installed
+# (an installed tree is not the user's to write in).
+lib_results_root() {
+    if lib_installed "$1"; then echo "$PWD/results"; else echo "$1/results"; fi
+}
+
+# lib_command ROOT SCRIPT: how a user calls one of the suite's scripts (report.py, study.sh, ...), for a
+# message: primes-report installed, scripts/report.py in a checkout.
+lib_command() {
+    if lib_installed "$1"; then local name=${2%.*}; echo "primes-$name"; else echo "scripts/$2"; fi
+}
+
+# lib_mpi_library PRIMES: the MPI library the binary is linked with, from `primes info`: openmpi, mpich,
+# none (built without MPI) or other.
+lib_mpi_library() {
+    local line
+    line=$("$1" info 2>/dev/null | sed -n 's/^mpi  *//p' | head -n 1)
+    case "$line" in
+        "Open MPI"*) echo openmpi ;;
+        MPICH*) echo mpich ;;
+        "not compiled in"* | "none"*) echo none ;;
+        *) echo other ;;
+    esac
+}
+
 # lib_json_string TEXT: TEXT as a JSON string literal: backslash, quote and every control character
 # escaped (\n \r \t and \u00XX), other bytes as they are.
 lib_json_string() {

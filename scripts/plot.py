@@ -87,7 +87,7 @@ from collections import OrderedDict  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))  # installed: bin/primes-plot links here
 from plotlib import InputError, csv_rows, model_color, model_index, model_marker, number  # noqa: E402
 from plotlib import read_trace as read_trace_items  # noqa: E402
 from plotlib import usage_error as plotlib_usage_error  # noqa: E402

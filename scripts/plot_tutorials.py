@@ -23,7 +23,7 @@ import os
 import statistics
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))  # beside plotlib.py, wherever it is installed
 from plotlib import InputError, model_color  # noqa: E402
 from plotlib import read_trace as read_trace_items  # noqa: E402
 from plotlib import usage_error as plotlib_usage_error  # noqa: E402

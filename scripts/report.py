@@ -10,7 +10,7 @@
                  analysis job): its runs.csv, and study.json, info.txt and traces/ when present
   --out FILE     where the page goes (default DIR/report.html); written under a temporary name and
                  renamed, so a page is never half-written
-  --primes PATH  the primes binary for the analysis (default $PRIMES, else ./primes at the repository root)
+  --primes PATH  the primes binary for the analysis (default $PRIMES, else the checkout's ./primes, else the installed one)
   --runs FILE    a runs CSV to report instead of DIR/runs.csv (repeatable: the Slurm jobs write one per
                  job, runs-STUDY-JOBID.csv; analysed together, embedded as one file)
   --weak         weak scaling (default: study.json's scaling, else strong)
@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.realpath(__file__))  # installed, bin/primes-report links here
 REPO = os.path.dirname(HERE)
 # a page stays a page: the raw rows shown inline are capped (all of them are in the download)
 SHOWN_ROWS = 200
@@ -48,8 +48,19 @@ def fail(message):
     sys.exit(2)
 
 
+def default_primes():
+    """The binary when neither --primes nor PRIMES names one, as scripts/lib.sh's lib_default_primes finds
+    it: the checkout's ./primes, the installed PREFIX/bin/primes (REPO is PREFIX/share/primes), or PATH's."""
+    for candidate in (os.path.join(REPO, "primes"),
+                      os.path.join(REPO, "..", "..", "bin", "primes") if not os.path.exists(os.path.join(REPO, "Makefile")) else ""):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return os.path.normpath(candidate)
+    import shutil
+    return shutil.which("primes") or os.path.join(REPO, "primes")
+
+
 def parse_args(argv):
-    opts = {"dir": None, "out": None, "primes": os.environ.get("PRIMES") or os.path.join(REPO, "primes"),
+    opts = {"dir": None, "out": None, "primes": os.environ.get("PRIMES") or default_primes(),
             "runs": [], "weak": False, "compare": None}
     i = 0
     while i < len(argv):

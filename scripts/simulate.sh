@@ -46,7 +46,7 @@ option, a missing or malformed platform; 128+N stopped by signal N (130 Ctrl-C, 
 EOF
 }
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd) # installed: primes-NAME links here
 platform_dir="$repo/platforms"
 calibration_file="${PRIMES_CALIBRATION:-$platform_dir/calibration.txt}"
 
@@ -92,7 +92,7 @@ is_count() { [[ "$1" =~ ^[1-9][0-9]{0,8}$ ]]; }
 
 # ---- run ----
 simulate_run() {
-    local platform=modern-cluster ranks=1 speed="" smpi="${PRIMES_SMPI:-$repo/build/smpi/primes}"
+    local platform=modern-cluster ranks=1 speed="" smpi="${PRIMES_SMPI:-$(lib_default_smpi "$repo")}"
     while [[ $# -gt 0 ]]; do
         case "$1" in
             -h | --help) usage; exit 0 ;;
@@ -191,7 +191,7 @@ simulate_calibrate() {
         esac
     done
     [[ "$reps" =~ ^[1-9][0-9]{0,3}$ ]] || die_usage "--reps: '$reps' is not allowed (allowed: 1 .. 9999)"
-    local primes="${PRIMES:-$repo/primes}"
+    local primes="${PRIMES:-$(lib_default_primes "$repo")}"
     [[ -x "$primes" ]] || die_usage "no primes binary at '$primes' (build it with make, or set PRIMES)"
     # the model calibrated: the MPI model SMPI simulates (one thread a rank), as primes --list says
     local model=""
@@ -291,15 +291,15 @@ simulate_study() {
             *) die_usage "study: unknown option '$1' (see --help)" ;;
         esac
     done
-    local primes="${PRIMES:-$repo/primes}" study="$repo/scripts/study.sh"
+    local primes="${PRIMES:-$(lib_default_primes "$repo")}" study="$repo/scripts/study.sh"
     [[ -x "$primes" ]] || die_usage "no primes binary at '$primes' (build it with make, or set PRIMES)"
-    [[ -x "${PRIMES_SMPI:-$repo/build/smpi/primes}" ]] || die_usage "no simulated binary: build it with make smpi"
+    [[ -x "${PRIMES_SMPI:-$(lib_default_smpi "$repo")}" ]] || die_usage "no simulated binary: build it with make smpi"
     "$repo/scripts/plot.py" --probe >/dev/null || die_usage "the study's plots need matplotlib (see above)"
     # each series: name, platform ("real": this machine, mpirun), kernel, n, scaling, workers, repetitions;
     # a real series cuts its items like the simulated series of its range, whose largest point it names
     local -a series
     if ((quick)); then
-        [[ -n "$dir" ]] || dir="$repo/results/simulated-$(date -u +%Y%m%d)-quick"
+        [[ -n "$dir" ]] || dir="$(lib_results_root "$repo")/simulated-$(date -u +%Y%m%d)-quick"
         series=(
             "strong-count-1e9 modern-cluster count 1e9 strong 1,4,16,64,256 2 -"
             "strong-product-1e6 modern-cluster product 1e6 strong 1,4,16,64 2 -"
@@ -308,7 +308,7 @@ simulate_study() {
             "real-product-1e6 real product 1e6 strong 1,2 2 64"
         )
     else
-        [[ -n "$dir" ]] || dir="$repo/results/simulated-$(date -u +%Y%m%d)"
+        [[ -n "$dir" ]] || dir="$(lib_results_root "$repo")/simulated-$(date -u +%Y%m%d)"
         local to4096=1,2,4,8,16,32,64,128,256,512,1024,2048,4096 to1024=1,2,4,8,16,32,64,128,256,512,1024
         series=(
             "strong-count-1e10 modern-cluster count 1e10 strong $to4096 3 -"

@@ -50,7 +50,7 @@ how to measure:
 where:
       --name NAME         the study directory is results/NAME (default: HOST-YYYYMMDD-SCALING)
       --dir DIR           the study directory itself
-      --primes PATH       the binary (default: $PRIMES, else ./primes at the repository root)
+      --primes PATH       the binary (default: $PRIMES, else the checkout's ./primes, else the installed one)
       --force             resume even when DIR was measured on another host or with another build
       --remeasure-disturbed  resume counting only the runs primes did not judge disturbed (other
                           processes took the CPUs, or the workers were descheduled): each point gets
@@ -64,7 +64,7 @@ by signal N (130 Ctrl-C, 143 kill), resumable
 EOF
 }
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd) # installed: primes-NAME links here
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 source "$repo/scripts/lib.sh"
 # shellcheck disable=SC2034 # lib.sh names the script with it
@@ -88,9 +88,9 @@ mpirun_args=""
 trace=1
 name=""
 dir=""
-primes="${PRIMES:-$repo/primes}"
+primes="${PRIMES:-$(lib_default_primes "$repo")}"
 simulate=""
-smpi="${PRIMES_SMPI:-$repo/build/smpi/primes}"
+smpi="${PRIMES_SMPI:-$(lib_default_smpi "$repo")}"
 warmup_rounds_given=0
 force=0
 dry_run=0
@@ -386,7 +386,7 @@ done
 # ---- the study directory ----
 host=$(hostname -s 2>/dev/null || hostname)
 [[ -n "$name" ]] || name="$host-$(date -u +%Y%m%d)-$scaling${simulate:+-simulated}"
-[[ -n "$dir" ]] || dir="$repo/results/$name"
+[[ -n "$dir" ]] || dir="$(lib_results_root "$repo")/$name"
 runs="$dir/runs.csv"
 meta="$dir/study.json"
 lib_claim_dir "$dir" study.json
@@ -652,7 +652,7 @@ for ((r = 1; r <= reps; r++)); do
 done
 write_meta complete
 echo "study complete: $runs ($(grep -c '^primes-run/' "$runs" 2>/dev/null || echo 0) runs)"
-echo "  next: $primes analyze $runs (the table and fits), scripts/report.py $dir (one page with the plots)"
+echo "  next: $primes analyze $runs (the table and fits), $(lib_command "$repo" report.py) $dir (one page with the plots)"
 disturbed=$(disturbed_rows)
 if ((disturbed > 0 && remeasure == 0)); then
     echo "  disturbed: $disturbed run(s) got less of the machine than they asked (other processes, or" \

@@ -27,7 +27,7 @@ options:
                        when mpirun is found)
       --dir DIR        where results go (default: results/tutorials; --quick: results/tutorials-quick);
                        its earlier results are replaced
-      --primes PATH    the binary (default: $PRIMES, else ./primes at the repository root)
+      --primes PATH    the binary (default: $PRIMES, else the checkout's ./primes, else the installed one)
       --no-plots       no figures (the table needs no matplotlib)
       --no-overhead    leave out primes overhead
       --wait-quiet S   before each run, wait up to S seconds for other processes to leave the CPUs
@@ -38,7 +38,7 @@ exit status: 0 done, 1 a run failed or did not verify (see DIR/runs.log), 2 bad 
 EOF
 }
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd) # installed: primes-NAME links here
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 source "$repo/scripts/lib.sh"
 # shellcheck disable=SC2034 # lib.sh names the script with it
@@ -51,7 +51,7 @@ warmup=""
 experiments=""
 models="serial,omp,pthreads,fork,events,mpi"
 dir=""
-primes="${PRIMES:-$repo/primes}"
+primes="${PRIMES:-$(lib_default_primes "$repo")}"
 plots=1
 overhead=1
 wait_quiet=0
@@ -83,9 +83,9 @@ while [[ $# -gt 0 ]]; do
 done
 
 if ((quick)); then
-    : "${scale:=0.02}" "${reps:=1}" "${warmup:=0}" "${dir:=$repo/results/tutorials-quick}"
+    : "${scale:=0.02}" "${reps:=1}" "${warmup:=0}" "${dir:=$(lib_results_root "$repo")/tutorials-quick}"
 else
-    : "${scale:=1}" "${reps:=3}" "${warmup:=1}" "${dir:=$repo/results/tutorials}"
+    : "${scale:=1}" "${reps:=3}" "${warmup:=1}" "${dir:=$(lib_results_root "$repo")/tutorials}"
 fi
 lib_is_count "$reps" 1 1000 || die_usage "--reps: '$reps' is not allowed (allowed: a whole number 1 .. 1000)"
 lib_is_count "$warmup" 0 1000 || die_usage "--warmup: '$warmup' is not allowed (allowed: a whole number 0 .. 1000)"

@@ -474,12 +474,18 @@ int cli_parse(int argc, char **argv, options *opt, char *error, size_t size)
 
 void cli_print_help(FILE *out)
 {
-    fputs("usage: primes [KERNEL] [OPTIONS]\n"
-          "       primes info                       this machine, libraries and build\n"
-          "       primes analyze [OPTIONS] CSV...   statistics and scaling fits (primes analyze --help)\n"
-          "       primes overhead [OPTIONS]         threads, processes, OpenMP, MPI costs (--help)\n"
+    /* GNU's form (Usage:, or:, two spaces before every description): help2man makes the man page of it */
+    fputs("Usage: primes [KERNEL] [OPTIONS]\n"
+          "  or:  primes info\n"
+          "  or:  primes analyze [OPTIONS] CSV...\n"
+          "  or:  primes overhead [OPTIONS]\n"
           "\n"
           "Runs one kernel under one parallel model, times it, verifies the answer and reports it.\n"
+          "\n"
+          "commands:\n"
+          "  info      this machine, libraries and build\n"
+          "  analyze   statistics and scaling fits of runs files (primes analyze --help)\n"
+          "  overhead  what threads, processes, OpenMP and MPI cost here (primes overhead --help)\n"
           "\n"
           "kernels:\n",
           out);

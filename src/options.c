@@ -101,7 +101,7 @@ void options_print_help(FILE *out, const command_def *cmd)
         fputs(head, out);
         int column = (int)strlen(head);
         const char *line = opt->help;
-        if (column + 1 > HELP_COLUMN) {
+        if (column + 2 > HELP_COLUMN) { /* two spaces at least: where help2man (and a reader) sees the text begin */
             fputc('\n', out);
             column = 0;
         }

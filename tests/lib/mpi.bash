@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034,SC2054 # the variables are the suite's (sourced); commas are Open MPI's option syntax
 # mpi.bash: the MPI library the MPI suite runs under, so one suite tests both (tests/run.sh runs it twice):
 #   PRIMES_TEST_MPI=openmpi (default)  Open MPI's mpirun.openmpi and ./primes (make)
 #   PRIMES_TEST_MPI=mpich              MPICH's Hydra mpiexec.mpich and build/mpich/primes (make MPI_IMPL=mpich)
