@@ -2,8 +2,8 @@
 # 20-multi-node.bats: a three-node virtual cluster (one slurmd per network namespace, each with its own
 # host name and address on a private bridge, no default route): jobs/submit.sh --nodes 1,2 runs a 1-node
 # and a 2-node job side by side whose rows show the ranks on distinct hosts, the analysis after both; the
-# hybrid sweep launched by mpirun inside a 2-node allocation; the MPICH build's sweeps by srun --mpi=pmi2 and
-# by Hydra, and its refusal of the other library's launcher; and mpirun across the namespaces without
+# hybrid sweep launched by mpirun inside a 2-node allocation; the MPICH build's sweep by srun --mpi=pmi2, and
+# its refusal of the other library's launcher; and mpirun across the namespaces without
 # Slurm (a hostfile and an rsh agent that enters a namespace instead of ssh), equal to the serial result.
 # shellcheck disable=SC2154 # $stderr comes from bats: run --separate-stderr
 load lib/checks
@@ -32,17 +32,14 @@ setup_file() {
         sbatch --parsable --nodes=2 --time=3 --output="$MPIRUN_OUT-%j.out" "$JOBS/hybrid.sbatch")
     export MPIRUN_ID
     # The MPICH build (make MPI_IMPL=mpich): a strong sweep by srun, whose plugin the job picks from the
-    # binary's library (pmi2), and the hybrid sweep by MPICH's own launcher (Hydra's mpiexec, which starts
-    # its proxies with srun inside the allocation).
+    # binary's library (pmi2). (Hydra's mpiexec across these nodes is not tried: its proxies look the
+    # node names up, and the namespaces have no name service; docs/install.md.)
     export MPICH_PRIMES="$REPO/build/mpich/primes" MPICH_OUT="$CLUSTER_TMP/mpich"
     [[ -x "$MPICH_PRIMES" ]] || { echo "no $MPICH_PRIMES (make mpich)" >&2; return 1; }
     MPICH_SRUN_ID=$(cd "$CLUSTER_TMP" && PRIMES="$MPICH_PRIMES" PRIMES_OUT="$MPICH_OUT" PRIMES_N=2e7 \
         PRIMES_MODELS="mpi hybrid" PRIMES_REPEAT=1 PRIMES_WARMUP=0 PRIMES_ROOT="$REPO" \
         sbatch --parsable --nodes=2 --time=3 --output="$MPICH_OUT-%j.out" "$JOBS/strong.sbatch")
-    MPICH_HYDRA_ID=$(cd "$CLUSTER_TMP" && PRIMES="$MPICH_PRIMES" PRIMES_LAUNCHER=mpirun PRIMES_OUT="$MPICH_OUT" \
-        PRIMES_N=2e7 PRIMES_REPEAT=1 PRIMES_WARMUP=0 PRIMES_ROOT="$REPO" \
-        sbatch --parsable --nodes=2 --time=3 --output="$MPICH_OUT-%j.out" "$JOBS/hybrid.sbatch")
-    export MPICH_SRUN_ID MPICH_HYDRA_ID
+    export MPICH_SRUN_ID
 }
 
 teardown_file() { checks_file_teardown; }
@@ -179,19 +176,16 @@ print("items per rank", dict(per_rank), "threads with items", {k: len(v) for k, 
 PY
 }
 
-@test "MPICH: srun --mpi=pmi2 (picked from the binary's library) and Hydra's mpiexec run the sweeps across two nodes" {
-    wait_jobs 180 "$MPICH_SRUN_ID" "$MPICH_HYDRA_ID"
+@test "MPICH: the strong sweep across two nodes by srun --mpi=pmi2, picked from the binary's library" {
+    wait_jobs 180 "$MPICH_SRUN_ID"
     job_state_is "$MPICH_SRUN_ID" COMPLETED "$MPICH_OUT-$MPICH_SRUN_ID.out"
-    job_state_is "$MPICH_HYDRA_ID" COMPLETED "$MPICH_OUT-$MPICH_HYDRA_ID.out"
     grep -q "launcher srun --mpi=pmi2, MPI library mpich" "$MPICH_OUT-$MPICH_SRUN_ID.out"
-    grep -q "launcher mpirun (mpiexec.mpich), MPI library mpich" "$MPICH_OUT-$MPICH_HYDRA_ID.out"
-    for f in "$MPICH_OUT/runs-strong-$MPICH_SRUN_ID.csv" "$MPICH_OUT/runs-hybrid-$MPICH_HYDRA_ID.csv"; do
-        rows_whole "$f"
-        rows_assert "$f" \
-            "all(r['verify_ok'] == 'true' and r['result'] == '1270607' for r in rows)" \
-            "all(len(set(hosts(r))) == 2 and int(r['ranks']) >= 2 for r in rows)" \
-            "all(r['mpi_library'].startswith('MPICH Version: 4') for r in rows)"
-    done
+    f="$MPICH_OUT/runs-strong-$MPICH_SRUN_ID.csv"
+    rows_whole "$f"
+    rows_assert "$f" \
+        "all(r['verify_ok'] == 'true' and r['result'] == '1270607' for r in rows)" \
+        "all(len(set(hosts(r))) == 2 and int(r['ranks']) >= 2 for r in rows)" \
+        "all(r['mpi_library'].startswith('MPICH Version: 4') for r in rows)"
 }
 
 @test "MPICH's binary under srun --mpi=pmix is refused by rank 0 in one line naming both, not run as lone ranks" {
