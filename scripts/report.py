@@ -27,6 +27,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,6 @@ def default_primes():
                       os.path.join(REPO, "..", "..", "bin", "primes") if not os.path.exists(os.path.join(REPO, "Makefile")) else ""):
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return os.path.normpath(candidate)
-    import shutil
     return shutil.which("primes") or os.path.join(REPO, "primes")
 
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,12 +102,14 @@ void mpi_env_launcher_name(char *out, size_t len)
         snprintf(out, len, "a PMIx launcher (PMIX_RANK=%s)", getenv("PMIX_RANK"));
 }
 
+/* The variables a launcher tells each process its rank in (Open MPI, PMIx, PMI-1/2). */
+static const char *const launcher_rank_names[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", NULL};
+
 int mpi_env_launcher_rank(void)
 {
-    static const char *const names[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", NULL};
     if (active)
         return mpi_env_rank();
-    return launcher_connected() ? env_int(names, 0) : 0;
+    return launcher_connected() ? env_int(launcher_rank_names, 0) : 0;
 }
 
 int mpi_env_launcher_size(void)
@@ -243,25 +246,35 @@ const char *mpi_env_built_library(void)
 #define OWN_LAUNCHERS "the launcher of that library"
 #endif
 
+/* A launch this build's library cannot take part in: every process stops with 2; the one the launcher
+ * calls rank 0 names the launcher and the library (up to its first comma) and what would work. */
+static _Noreturn void refuse_launch(const char *launcher, int launched, int launched_rank, const char *what)
+{
+    const char *lib = mpi_env_built_library();
+    /* the launcher ends the others once one has exited: nothing is written yet, so its SIGTERM may end
+     * this process as it stands, with no second line (files_guard_exits would announce the stop) */
+    signal(SIGTERM, SIG_DFL);
+    if (launched_rank == 0)
+        fprintf(stderr, "primes: started by %s as %d ranks, but this binary's MPI library (%.*s) %s (allowed: %s)\n",
+                launcher, launched, (int)strcspn(lib, ","), lib, what, OWN_LAUNCHERS);
+    mpi_env_finish();
+    exit(2);
+}
+
 int mpi_env_start(int *argc, char ***argv)
 {
     if (active)
         return 0;
     /* read before MPI_Init: a library started as a singleton may set its own rank variables */
     int launched = launcher_env_size();
-    int launched_rank = env_int((const char *const[]){"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", NULL}, 0);
+    int launched_rank = env_int(launcher_rank_names, 0);
     char launcher[128];
     mpi_env_launcher_name(launcher, sizeof launcher);
 #if defined(OPEN_MPI)
     /* Open MPI speaks PMIx only: under a PMI-1/2 launcher (MPICH's Hydra, srun --mpi=pmi2) its MPI_Init
      * ends the process with a page of its own; say it in one line first */
-    if (!PRIMES_SMPI && launched > 1 && !env_set("OMPI_COMM_WORLD_SIZE") && !env_set("PMIX_RANK")) {
-        if (launched_rank == 0)
-            fprintf(stderr, "primes: started by %s as %d ranks, but this binary's MPI library (%.*s) cannot "
-                            "join them (allowed: %s)\n", launcher, launched,
-                    (int)strcspn(mpi_env_built_library(), ","), mpi_env_built_library(), OWN_LAUNCHERS);
-        exit(2);
-    }
+    if (!PRIMES_SMPI && launched > 1 && !env_set("OMPI_COMM_WORLD_SIZE") && !env_set("PMIX_RANK"))
+        refuse_launch(launcher, launched, launched_rank, "cannot join them");
 #endif
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided_level);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
@@ -270,14 +283,8 @@ int mpi_env_start(int *argc, char ***argv)
     /* A launcher of another MPI library starts N processes that each see a world of one (each a whole run
      * of its own, without a word): its own variables say N, the library says 1. Every such process stops;
      * the one the launcher calls rank 0 says why. */
-    if (!PRIMES_SMPI && launched > 1 && mpi_env_size() == 1) {
-        if (launched_rank == 0)
-            fprintf(stderr, "primes: started by %s as %d ranks, but this binary's MPI library (%.*s) sees one: "
-                            "each would run alone (allowed: %s)\n", launcher, launched,
-                    (int)strcspn(library, ","), library, OWN_LAUNCHERS);
-        mpi_env_finish();
-        exit(2);
-    }
+    if (!PRIMES_SMPI && launched > 1 && mpi_env_size() == 1)
+        refuse_launch(launcher, launched, launched_rank, "sees one: each would run alone");
     return 0;
 }
 
