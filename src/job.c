@@ -10,18 +10,14 @@ void job_set_chunk(job *j, uint64_t chunk)
         j->n_items = 0;
         return;
     }
-    uint64_t first_block = j->from / chunk;
-    uint64_t last_block = (j->n - 1) / chunk;
-    j->n_items = last_block - first_block + 1;
+    j->n_items = (j->n - j->from - 1) / chunk + 1;
 }
 
 void job_item(const job *j, uint64_t index, work_item *item)
 {
-    uint64_t first_block = j->from / j->chunk;
-    uint64_t block = first_block + index;
     item->index = index;
-    item->lo = index == 0 ? j->from : block * j->chunk;
-    item->hi = index + 1 == j->n_items ? j->n : (block + 1) * j->chunk;
+    item->lo = j->from + index * j->chunk;
+    item->hi = index + 1 == j->n_items ? j->n : item->lo + j->chunk;
 }
 
 const char *schedule_name(schedule_kind kind)

@@ -29,7 +29,7 @@ typedef struct job {
     const struct kernel *kernel;
     method_kind method;
     uint64_t from, n;        /* the range [from, n) */
-    uint64_t chunk;          /* numbers per work item; item boundaries are multiples of chunk */
+    uint64_t chunk;          /* numbers per work item; items start at from + k * chunk */
     uint64_t plan_workers;   /* the workers the default items are sized for (--items-for, else the run's
                               * own): every one gets an item, so a study's points share one value */
     uint64_t n_items;
@@ -40,8 +40,9 @@ typedef struct job {
     double scale;            /* task-list kernels: size factor of the tasks (--scale, default 1) */
 } job;
 
-/* Cuts [from, n) into items whose inner boundaries are multiples of chunk (so a start inside a chunk
- * changes only the first item) and sets n_items. chunk must be > 0. */
+/* Cuts [from, n) into items of chunk numbers from `from` on (the last one may be shorter) and sets
+ * n_items. chunk must be > 0. Counted from `from`, not from 0: a range far out, where an item's set-up
+ * is the sieving primes up to sqrt(n), is one item when it fits one, not two that each pay it. */
 void job_set_chunk(job *j, uint64_t chunk);
 /* Fills item `index` (< n_items). */
 void job_item(const job *j, uint64_t index, work_item *item);

@@ -13,9 +13,8 @@ uint64_t range_chunk(const job *j, uint64_t min_chunk, unsigned items)
     uint64_t chunk = width / wanted + 1;
     if (chunk < min_chunk)
         chunk = min_chunk;
-    if (chunk > RANGE_CHUNK_MAX)
-        chunk = RANGE_CHUNK_MAX;
-    chunk = (chunk + RANGE_CHUNK_ALIGN - 1) / RANGE_CHUNK_ALIGN * RANGE_CHUNK_ALIGN;
+    chunk = chunk >= RANGE_CHUNK_LARGEST ? RANGE_CHUNK_LARGEST
+                                         : (chunk + RANGE_CHUNK_ALIGN - 1) / RANGE_CHUNK_ALIGN * RANGE_CHUNK_ALIGN;
     /* every planned worker gets an item, set-up or not (a rank without work is worse than a costly item),
      * as long as the range holds an aligned item for each: the largest aligned chunk that still cuts
      * `workers` items (rounded up, it usually cuts exactly that many; a last sliver of an item would
@@ -27,11 +26,12 @@ uint64_t range_chunk(const job *j, uint64_t min_chunk, unsigned items)
     return fair && chunk > fair ? fair : chunk;
 }
 
-/* Each sieve item computes the first crossing of every sieving prime up to sqrt(n) (a 64-bit division
- * each, about 25 ns) while it sieves about 1e10 numbers a second: an item at least 1024 times as wide as
+/* Each sieve item computes the first crossing of every sieving prime up to sqrt(n) (about 10 ns each,
+ * with the prime's own sieving, near 2^32) while it sieves about 1e10 numbers a second: an item at least 1024 times as wide as
  * pi(sqrt(n)) ~ sqrt(n) / ln(sqrt(n)) keeps that set-up near 25% at worst and negligible for ranges that
  * start at 0 (n = 1e10: 7.5e6 against items of 1.6e8). It matters far out: 1e8 numbers below 2^64 are
- * one item, not 64 items each re-deriving the 2e8 primes below 2^32. */
+ * one item, not 64 items each re-deriving the 2e8 primes below 2^32 (and the items count from `from`,
+ * job.h, so such a range is not cut in two at a multiple of the chunk). */
 static uint64_t sieve_setup_chunk(const job *j)
 {
     double root = sqrt((double)j->n);

@@ -8,6 +8,8 @@
 
 #define RANGE_CHUNK_ALIGN 240u                   /* 8 wheel bytes: items start on a byte of the sieve */
 #define RANGE_CHUNK_MAX ((uint64_t)1 << 36)      /* keeps an item's sieve offsets within 32 bits */
+/* the largest item: a multiple of the alignment within RANGE_CHUNK_MAX (the 2^36 that -s accepts) */
+#define RANGE_CHUNK_LARGEST (RANGE_CHUNK_MAX - RANGE_CHUNK_MAX % RANGE_CHUNK_ALIGN)
 #define RANGE_SIEVE_MIN_CHUNK (30u << 12)        /* 4 KiB of sieve: below that an item is mostly set-up */
 
 #define RANGE_ITEMS_PER_WORKER 4u                /* room for the dynamic schedule to balance */

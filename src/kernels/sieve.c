@@ -28,10 +28,11 @@
 
 const uint8_t sieve_wheel_residue[8] = WHEEL_RESIDUES;
 
-/* Sieving primes up to this bound are kept in a list; a narrower range than SIEVE_NARROW_BYTES whose
- * sqrt(hi) lies beyond both the bound and the list streams its sieving primes instead. */
-#define SIEVE_STORED_ROOT (1u << 26)
-#define SIEVE_NARROW_BYTES (1u << 23)
+#define WORD_BYTE(b) 30 * (b) + 1, 30 * (b) + 7, 30 * (b) + 11, 30 * (b) + 13, 30 * (b) + 17, 30 * (b) + 19, \
+                     30 * (b) + 23, 30 * (b) + 29
+static_assert(30 * 7 + 29 <= UINT8_MAX, "a word's offsets fit a byte");
+const uint8_t sieve_word_bit_offset[64] = {WORD_BYTE(0), WORD_BYTE(1), WORD_BYTE(2), WORD_BYTE(3),
+                                           WORD_BYTE(4), WORD_BYTE(5), WORD_BYTE(6), WORD_BYTE(7)};
 
 static size_t env_size(const char *name, size_t lo, size_t hi)
 {
@@ -142,33 +143,24 @@ static uint8_t *segment_reserve(sieve_scratch *s, size_t bytes, size_t pad)
     return s->buffer + pad;
 }
 
-/* A narrow range far out (sqrt(hi) beyond the list): one segment, its sieving primes streamed from the
- * inner sieve instead of stored (sieve_primes.c). */
-static void sieve_narrow_streamed(sieve_scratch *s, uint64_t lo, uint64_t hi, uint64_t root, sieve_visit visit,
-                                  void *ctx)
-{
-    uint64_t base = lo / 30;
-    size_t nbytes = (size_t)((hi - 1) / 30 + 1 - base);
-    uint8_t *seg = segment_reserve(s, nbytes, 64);
-    presieve_segment(s, seg, nbytes, base);
-    sieving_primes_cross_once(s, seg, nbytes, base, lo, root);
-    segment_deliver(seg, nbytes, base, lo, hi, visit, ctx);
-}
-
 /* The geometry of one sieve_range call. */
 typedef struct sweep {
-    uint64_t lo, first_byte;
+    uint64_t lo, first_byte, end_byte;
+    uint64_t width;          /* hi - lo */
     size_t seg_bytes;        /* a full segment, a power of two */
     unsigned shift;          /* log2(seg_bytes) */
     uint32_t small_max, medium_max;
 } sweep;
 
 /* Adds sieving prime p to its loop, its first crossing counted from the segment at wheel byte seg_base
- * (segment number index). */
+ * (segment number index); a big prime that first crosses past the range is dropped. */
 static void activate(sieve_scratch *s, const sweep *w, uint32_t p, uint64_t seg_base, uint64_t index)
 {
     unsigned k;
-    uint64_t rel = first_crossing(p, w->lo, &k) - seg_base;
+    uint64_t byte = first_crossing(p, w->lo, &k);
+    if (p > w->medium_max && byte >= w->end_byte)
+        return;
+    uint64_t rel = byte - seg_base;
     const uint32_t q = p / 30;
     const int c = wheel_index_of[p % 30];
     if (p <= w->small_max) {
@@ -183,6 +175,28 @@ static void activate(sieve_scratch *s, const sweep *w, uint32_t p, uint64_t seg_
     }
 }
 
+__extension__ typedef unsigned __int128 uint128;
+static_assert(SIEVE_STORED_ROOT > (UINT64_MAX >> 50), "a streamed prime p divides any lo by the double quotient");
+
+/* Activates the streamed sieving primes whose square lies below seg_end. Far out (near 2^64 every one
+ * of the 2e8 primes below 2^32 joins in the first segment) most have no multiple in the range at all:
+ * the remainder lo mod p says so before the full first crossing is worked out. */
+static void activate_streamed(sieve_scratch *s, const sweep *w, uint128 seg_end,
+                              uint64_t seg_base, uint64_t index)
+{
+    for (uint32_t p = sieving_stream_peek(s); p && (uint64_t)p * p < seg_end; p = sieving_stream_peek(s)) {
+        const uint32_t *v = s->stream;
+        size_t i = s->stream_pos, n = s->stream_n;
+        for (; i < n && (uint64_t)v[i] * v[i] < seg_end; i++) {
+            uint64_t r = mod_below_2_50(w->lo, v[i]);
+            if (r != 0 && v[i] - r >= w->width)
+                continue;
+            activate(s, w, v[i], seg_base, index);
+        }
+        s->stream_pos = i;
+    }
+}
+
 void sieve_range(sieve_scratch *s, uint64_t lo, uint64_t hi, sieve_visit visit, void *ctx)
 {
     if (lo < 7)
@@ -192,12 +206,10 @@ void sieve_range(sieve_scratch *s, uint64_t lo, uint64_t hi, sieve_visit visit, 
     uint64_t root = isqrt_u64(hi - 1);
     uint64_t first_byte = lo / 30;
     uint64_t end_byte = (hi - 1) / 30 + 1;
-    if (root > SIEVE_STORED_ROOT && root > s->primes_limit && end_byte - first_byte <= SIEVE_NARROW_BYTES) {
-        sieving_primes_extend(s, 65535);
-        sieve_narrow_streamed(s, lo, hi, root, visit, ctx);
-        return;
-    }
-    sieving_primes_extend(s, root < 97 ? 97 : root);
+    sieving_primes_extend(s, root < 97 ? 97 : root > SIEVE_STORED_ROOT ? SIEVE_STORED_ROOT : root);
+    bool streamed = root > s->primes_limit;
+    if (streamed)
+        sieving_stream_start(s, s->primes_limit + 1, root);
 
     /* the sieving primes > 97 up to sqrt(hi - 1) */
     size_t next = PRESIEVE_PRIME_COUNT;  /* the list starts at 7: its first 22 entries are pre-sieved */
@@ -205,7 +217,7 @@ void sieve_range(sieve_scratch *s, uint64_t lo, uint64_t hi, sieve_visit visit, 
     while (end < s->n_primes && s->primes[end] <= root)
         end++;
 
-    sweep w = {.lo = lo, .first_byte = first_byte};
+    sweep w = {.lo = lo, .first_byte = first_byte, .end_byte = end_byte, .width = hi - lo};
     w.seg_bytes = segment_bytes_for(s, root);
     while (w.seg_bytes / 2 >= end_byte - first_byte && w.seg_bytes > SEGMENT_MIN)
         w.seg_bytes /= 2;
@@ -225,22 +237,24 @@ void sieve_range(sieve_scratch *s, uint64_t lo, uint64_t hi, sieve_visit visit, 
     if (root > w.medium_max)
         buckets_ring_reserve(s, root, w.shift);
 
+    const uint64_t segments = (end_byte - first_byte + w.seg_bytes - 1) >> w.shift;
     uint64_t index = 0;
     for (uint64_t base = first_byte; base < end_byte; base += w.seg_bytes, index++) {
         size_t nbytes = end_byte - base < w.seg_bytes ? (size_t)(end_byte - base) : w.seg_bytes;
-        bool last = base + nbytes == end_byte;
         presieve_segment(s, seg, nbytes, base);
         /* the small primes' periods cut short by the previous segment's end */
         if (index > 0)
             small_head_segment(s, seg);
         /* the sieving primes whose square lies below this segment's end join */
-        __extension__ unsigned __int128 seg_end = (unsigned __int128)30 * (base + nbytes);
+        uint128 seg_end = (uint128)30 * (base + nbytes);
         while (next < end && (uint64_t)s->primes[next] * s->primes[next] < seg_end)
             activate(s, &w, s->primes[next++], base, index);
+        if (streamed)
+            activate_streamed(s, &w, seg_end, base, index);
         small_cross_segment(s, seg, nbytes);
         medium_cross_segment(s, seg, nbytes);
         if (s->ring_size && root > w.medium_max)
-            big_cross(s, seg, (uint32_t)nbytes, index, w.shift, last);
+            big_cross(s, seg, (uint32_t)nbytes, index, w.shift, segments);
         segment_deliver(seg, nbytes, base, lo, hi, visit, ctx);
     }
     if (s->ring_size)

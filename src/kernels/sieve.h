@@ -27,10 +27,14 @@ void sieve_range(sieve_scratch *s, uint64_t lo, uint64_t hi, sieve_visit visit, 
 /* The primes 2, 3, 5 that lie in [lo, hi), ascending, into out; returns how many. */
 unsigned sieve_wheel_primes(uint64_t lo, uint64_t hi, uint64_t out[3]);
 
+/* The offset within a 64-bit word of a segment (8 bytes, 240 numbers) of the number its bit b stands
+ * for: 30 * (b / 8) + residue[b % 8]. */
+extern const uint8_t sieve_word_bit_offset[64];
+
 /* The number that bit `bit` (0..63) of 64-bit word `word` of a segment stands for. */
 static inline uint64_t sieve_word_bit_value(uint64_t base_byte, size_t word, unsigned bit)
 {
-    return 30 * (base_byte + word * 8 + bit / 8) + sieve_wheel_residue[bit % 8];
+    return 30 * (base_byte + word * 8) + sieve_word_bit_offset[bit];
 }
 
 /* Calls each(ctx, p) for every prime p of a segment handed to a visitor, in increasing order. */
@@ -40,8 +44,9 @@ static inline void sieve_segment_each(const uint8_t *bytes, size_t nbytes, uint6
     for (size_t w = 0; w < nbytes / 8; w++) {
         uint64_t word;
         __builtin_memcpy(&word, bytes + 8 * w, sizeof word);
+        const uint64_t first = 30 * (base_byte + w * 8);
         for (; word; word &= word - 1)
-            each(ctx, sieve_word_bit_value(base_byte, w, (unsigned)__builtin_ctzll(word)));
+            each(ctx, first + sieve_word_bit_offset[__builtin_ctzll(word)]);
     }
 }
 

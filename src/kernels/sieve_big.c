@@ -14,8 +14,9 @@ void big_tables_init(sieve_scratch *s)
 }
 
 /* Crosses off the big primes waiting for segment `index` (n bytes, a full segment is 1 << shift) and
- * files each under the segment of its next crossing; the last segment files nothing. */
-void big_cross(sieve_scratch *s, uint8_t *seg, uint32_t n, uint64_t index, unsigned shift, bool last)
+ * files each under the segment of its next crossing, or drops it when that lies past the range's last
+ * segment (far out most big primes cross a range once, or not at all). */
+void big_cross(sieve_scratch *s, uint8_t *seg, uint32_t n, uint64_t index, unsigned shift, uint64_t segments)
 {
     size_t mask = s->ring_size - 1;
     bucket *list = s->ring[index & mask];
@@ -32,7 +33,7 @@ void big_cross(sieve_scratch *s, uint8_t *seg, uint32_t n, uint64_t index, unsig
                 b += q * wheel_gap[k] + big_carry[cls | k];
                 k = (k + 1) & 7;
             }
-            if (!last)
+            if (index + (b >> shift) < segments)
                 bucket_push(s, (size_t)((index + (b >> shift)) & mask), qc, ((b & low) << 3) | k);
         }
         bucket *next = list->next;

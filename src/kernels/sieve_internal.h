@@ -135,6 +135,9 @@ struct sieve_scratch {
     uint32_t *primes;       /* every prime from 7 up to primes_limit, ascending */
     size_t n_primes, cap_primes;
     uint64_t primes_limit;
+    uint32_t *stream;       /* beyond the list: the current block of streamed sieving primes */
+    size_t stream_n, stream_pos, stream_cap;
+    uint64_t stream_next, stream_root; /* the next number the stream sieves, and its last */
     uint8_t *buffer;        /* pad + segment + pad */
     size_t buffer_cap, pad;
     uint8_t *pattern[PRESIEVE_GROUP_COUNT]; /* each pattern stored twice over, for wrap-free windows */
@@ -213,11 +216,37 @@ static inline void bucket_push(sieve_scratch *s, size_t slot, uint32_t qc, uint3
     head->entry[head->count++] = (bucket_entry){qc, bk};
 }
 
+/* x / p and x % p for x / p < 2^50 (p > x >> 50) from a double quotient, whose error is then under 1/4,
+ * corrected by one step on the remainder, without a branch: a 64-bit integer division costs several
+ * times as much, and far out every item divides by each of the 2e8 primes below 2^32. */
+static inline uint64_t div_below_2_50(uint64_t x, uint64_t p, uint64_t *rem)
+{
+    uint64_t q = (uint64_t)((double)x / (double)p);
+    int64_t r = (int64_t)(x - q * p);
+    q -= r < 0;
+    r += r < 0 ? (int64_t)p : 0;
+    q += r >= (int64_t)p;
+    r -= r >= (int64_t)p ? (int64_t)p : 0;
+    *rem = (uint64_t)r;
+    return q;
+}
+
+static inline uint64_t mod_below_2_50(uint64_t x, uint64_t p)
+{
+    uint64_t r;
+    div_below_2_50(x, p, &r);
+    return r;
+}
+
 /* The first crossing of p at or after lo: the smallest p*m >= max(p*p, lo) with m on the wheel, as a
  * wheel byte and the position k of m. */
 static inline uint64_t first_crossing(uint64_t p, uint64_t lo, unsigned *k)
 {
-    uint64_t m = lo / p + (lo % p != 0);
+    uint64_t m, r;
+    if ((lo >> 50) < p)
+        m = div_below_2_50(lo, p, &r), m += r != 0;
+    else
+        m = lo / p + (lo % p != 0);
     if (m < p)
         m = p;
     m += wheel_advance[m % 30];
@@ -231,17 +260,26 @@ void presieve_free(sieve_scratch *s);
 void presieve_segment(const sieve_scratch *s, uint8_t *restrict seg, size_t nbytes, uint64_t base);
 void presieve_restore(uint8_t *seg, size_t nbytes, uint64_t base);
 
-/* sieve_primes.c: the sieving primes, stored or streamed. */
+/* sieve_primes.c: the sieving primes, stored or streamed. The list holds primes up to this bound at most
+ * (3.9 M primes, 16 MB); the stream sieves blocks of STREAM_BLOCK numbers (about 1.5 MB of primes). */
+#define SIEVE_STORED_ROOT (1u << 26)
+#define STREAM_BLOCK ((uint64_t)1 << 25)
 void sieving_primes_extend(sieve_scratch *s, uint64_t limit);
-void sieving_primes_cross_once(sieve_scratch *s, uint8_t *seg, size_t nbytes, uint64_t base, uint64_t lo,
-                               uint64_t root);
 void sieving_primes_free(sieve_scratch *s);
+/* Starts the stream at `from` (beyond the list) up to root; then sieving_stream_peek gives the next
+ * prime (0 when none is left) and s->stream_pos++ takes it. */
+void sieving_stream_start(sieve_scratch *s, uint64_t from, uint64_t root);
+uint32_t sieving_stream_refill(sieve_scratch *s);
+static inline uint32_t sieving_stream_peek(sieve_scratch *s)
+{
+    return s->stream_pos < s->stream_n ? s->stream[s->stream_pos] : sieving_stream_refill(s);
+}
 
 /* sieve_small.c, sieve_medium.c, sieve_big.c: the three crossing-off loops, one segment at a time. */
 void small_head_segment(sieve_scratch *s, uint8_t *seg);
 void small_cross_segment(sieve_scratch *s, uint8_t *seg, size_t nbytes);
 void medium_cross_segment(sieve_scratch *s, uint8_t *seg, size_t nbytes);
 void big_tables_init(sieve_scratch *s);
-void big_cross(sieve_scratch *s, uint8_t *seg, uint32_t n, uint64_t index, unsigned shift, bool last);
+void big_cross(sieve_scratch *s, uint8_t *seg, uint32_t n, uint64_t index, unsigned shift, uint64_t segments);
 
 #endif

@@ -1,6 +1,8 @@
-/* sieve_primes.c: the sieving primes: the stored list of every prime from 7 up to sqrt(hi), extended on
- * demand by the sieve itself on an inner scratch, and, for a narrow range far out, the same primes
- * streamed from the inner sieve and crossed off in the one segment as they come (no state kept). */
+/* sieve_primes.c: the sieving primes: the stored list of every prime from 7 up to min(sqrt(hi),
+ * SIEVE_STORED_ROOT), extended on demand by the sieve itself on an inner scratch and kept for the
+ * worker's next ranges, and beyond that bound the stream: the same inner sieve run block by block
+ * while the range needs more, each block's primes handed out once and forgotten (near 2^64 the list
+ * would be the 813 MB of all primes below 2^32, per worker). */
 #include "kernels/sieve_internal.h"
 
 #include <stdlib.h>
@@ -68,50 +70,40 @@ void sieving_primes_extend(sieve_scratch *s, uint64_t limit)
 void sieving_primes_free(sieve_scratch *s)
 {
     free(s->primes);
+    free(s->stream);
     sieve_scratch_free(s->inner);
 }
 
-/* Crosses off every multiple of p (>= p*p) in the one segment [30*base, 30*(base+nbytes)), no state kept. */
-static void cross_off_once(uint8_t *seg, size_t nbytes, uint64_t base, uint64_t lo, uint32_t p)
+static void stream_append(void *ctx, uint64_t prime)
 {
-    unsigned k;
-    uint64_t byte = first_crossing(p, lo, &k);
-    if (byte - base >= nbytes)
-        return;
-    uint64_t q = p / 30;
-    const int c = wheel_index_of[p % 30];
-    for (uint64_t b = byte - base; b < nbytes; k = (k + 1) & 7) {
-        seg[b] &= CROSS_MASK(c, k);
-        b += q * wheel_gap[k] + STEP_CARRY(c, k);
+    sieve_scratch *s = ctx;
+    if (s->stream_n == s->stream_cap) {
+        s->stream_cap = s->stream_cap ? 2 * s->stream_cap : 65536;
+        s->stream = xrealloc(s->stream, s->stream_cap * sizeof *s->stream, "sieving primes");
     }
+    s->stream[s->stream_n++] = (uint32_t)prime;
 }
 
-typedef struct stream_ctx {
-    uint8_t *seg;
-    size_t nbytes;
-    uint64_t base, lo;
-} stream_ctx;
-
-static void cross_off_one(void *ctx, uint64_t prime)
+static void stream_segment(void *ctx, const uint8_t *bytes, size_t nbytes, uint64_t base_byte)
 {
-    const stream_ctx *c = ctx;
-    cross_off_once(c->seg, c->nbytes, c->base, c->lo, (uint32_t)prime);
+    sieve_segment_each(bytes, nbytes, base_byte, stream_append, ctx);
 }
 
-static void cross_off_streamed(void *ctx, const uint8_t *bytes, size_t nbytes, uint64_t base_byte)
+void sieving_stream_start(sieve_scratch *s, uint64_t from, uint64_t root)
 {
-    sieve_segment_each(bytes, nbytes, base_byte, cross_off_one, ctx);
+    s->stream_n = s->stream_pos = 0;
+    s->stream_next = from;
+    s->stream_root = root;
 }
 
-/* Crosses off, in the one pre-sieved segment [30*base, 30*(base+nbytes)), the multiples of every sieving
- * prime beyond 97 up to root: those of the list, then those beyond it streamed from the inner sieve
- * instead of stored, so near 2^64 it needs kilobytes, not the 800 MB of all primes < 2^32. */
-void sieving_primes_cross_once(sieve_scratch *s, uint8_t *seg, size_t nbytes, uint64_t base, uint64_t lo,
-                               uint64_t root)
+uint32_t sieving_stream_refill(sieve_scratch *s)
 {
-    for (size_t t = PRESIEVE_PRIME_COUNT; t < s->n_primes && s->primes[t] <= root; t++)
-        cross_off_once(seg, nbytes, base, lo, s->primes[t]);
-    stream_ctx c = {seg, nbytes, base, lo};
-    if (root > s->primes_limit)
-        sieve_range(inner_sieve(s), s->primes_limit + 1, root + 1, cross_off_streamed, &c);
+    while (s->stream_pos == s->stream_n && s->stream_next <= s->stream_root) {
+        uint64_t hi = s->stream_root - s->stream_next < STREAM_BLOCK ? s->stream_root + 1
+                                                                     : s->stream_next + STREAM_BLOCK;
+        s->stream_n = s->stream_pos = 0;
+        sieve_range(inner_sieve(s), s->stream_next, hi, stream_segment, s);
+        s->stream_next = hi;
+    }
+    return s->stream_pos < s->stream_n ? s->stream[s->stream_pos] : 0;
 }

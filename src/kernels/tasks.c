@@ -164,7 +164,7 @@ static void product_words(const mpz_t x, uint64_t check[3])
 
 static uint64_t sieve_count_below(uint64_t n)
 {
-    const uint64_t piece = RANGE_CHUNK_MAX - RANGE_CHUNK_MAX % RANGE_CHUNK_ALIGN;
+    const uint64_t piece = RANGE_CHUNK_LARGEST;
     sieve_scratch *scratch = sieve_scratch_new();
     uint64_t count = 0;
     for (uint64_t lo = 0; lo < n; lo += piece)

@@ -14,6 +14,7 @@
 #include "kernels/counting.h"
 #include "kernels/kernel.h"
 #include "kernels/product_verify.h"
+#include "options.h"
 
 static uint64_t rng_state = 88172645463325252u;
 static uint64_t rng(void)
@@ -258,9 +259,28 @@ static void test_items_cover_the_range(void **state)
             job_item(&j, k + 1, &b);
             assert_int_equal(a.hi, b.lo);
             assert_true(a.lo < a.hi);
-            assert_int_equal(b.lo % chunk, 0);
+            assert_int_equal((b.lo - from) % chunk, 0);
         }
     }
+}
+
+/* Far out the sieve's items are as large as -s accepts, never larger, and a range that fits one item is
+ * one item wherever it starts (each item pays for every sieving prime below sqrt(n)). */
+static void test_count_items_far_out(void **state)
+{
+    (void)state;
+    const uint64_t top = UINT64_MAX;
+    const uint64_t widths[] = {10000000, 1000000000, 10000000000u, 100000000000u};
+    for (size_t i = 0; i < sizeof widths / sizeof *widths; i++)
+        for (uint64_t workers = 1; workers <= 4; workers++) {
+            job j = make_job("count", METHOD_SIEVE, top - widths[i] - 7 * i, top, 0);
+            j.plan_workers = workers;
+            uint64_t chunk = j.kernel->default_chunk(&j);
+            assert_true(chunk <= OPTIONS_MAX_CHUNK);
+            job_set_chunk(&j, chunk);
+            uint64_t wanted = widths[i] > OPTIONS_MAX_CHUNK ? (widths[i] + chunk - 1) / chunk : workers;
+            assert_int_equal(j.n_items, wanted > workers ? wanted : workers);
+        }
 }
 
 int main(void)
@@ -272,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_product_verify_exact),
         cmocka_unit_test(test_product_verify_prime_by_prime),
         cmocka_unit_test(test_count_same_in_any_grouping),
+        cmocka_unit_test(test_count_items_far_out),
         cmocka_unit_test(test_count_table_verification),
         cmocka_unit_test(test_spin_closed_form),
         cmocka_unit_test(test_counting_loops_every_remainder),
