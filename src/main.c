@@ -16,6 +16,7 @@
 #include "files.h"
 #include "tools/info.h"
 #include "kernels/gmp_alloc.h"
+#include "memory_check.h"
 #include "mpi_env.h"
 #include "options.h"
 #include "tools/overhead.h"
@@ -63,13 +64,24 @@ static const model *default_model(int launcher_size, int threads, bool threads_r
     return alone;
 }
 
-static uint64_t peak_rss_kib(void)
+/* The memory of a run, from each process's own peak resident set: the largest one process reached, and
+ * the sum over the processes of the host where that sum is largest (this rank and the worker processes
+ * it forked; under MPI every rank of the host), with how many processes that sum counts. The peaks need
+ * not coincide, so the sum bounds what the host held at once from above. */
+static void peak_memory(uint64_t *largest_kib, uint64_t *host_kib, unsigned *host_processes)
 {
-    struct rusage self, children;
+    struct rusage self;
     getrusage(RUSAGE_SELF, &self);
-    getrusage(RUSAGE_CHILDREN, &children);
-    long peak = self.ru_maxrss > children.ru_maxrss ? self.ru_maxrss : children.ru_maxrss;
-    return (uint64_t)(peak > 0 ? peak : 0);
+    uint64_t mine = self.ru_maxrss > 0 ? (uint64_t)self.ru_maxrss : 0, sum, largest;
+    unsigned count;
+    usage_children_peaks(&sum, &largest, &count);
+    *largest_kib = mpi_env_max_u64(mine > largest ? mine : largest);
+    double host = mpi_env_host_sum_double((double)(mine + sum));
+    double processes = mpi_env_host_sum_double(1.0 + count);
+    /* the host of the largest sum, and its process count */
+    double top = mpi_env_max_double(host);
+    *host_kib = (uint64_t)top;
+    *host_processes = (unsigned)mpi_env_max_double(host == top ? processes : 0.0);
 }
 
 static const run_stats *host_order_stats;
@@ -198,6 +210,7 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
                        j.n_items ? (double)(j.n - j.from) / (double)j.n_items : 0);
         mpi_env_barrier();
         usage_mark before, after;
+        usage_children_begin();
         usage_mark_now(&before);
         double start = timer_now();
         int failed = m->run(&j, &mopt, partial, &stats);
@@ -210,7 +223,9 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
                 fprintf(stderr, "primes: the run failed: %s\n", stats.error[0] ? stats.error : "unknown error");
             abort_run(EXIT_RUN_FAILED);
         }
-        uint64_t rss = mpi_env_max_u64(peak_rss_kib());
+        uint64_t rss, host_rss;
+        unsigned host_processes;
+        peak_memory(&rss, &host_rss, &host_processes);
         int free_cores;
         run_usage usage = combine_usage(&before, &after, stats.threads, &free_cores);
         if (rank == 0 && timed) {
@@ -225,6 +240,8 @@ static int run_repetitions(const options *opt, const model *m, int threads, int 
                 .settle_s = stats.settle_s,
                 .merge_s = stats.merge_s,
                 .peak_rss_kib = rss,
+                .peak_rss_host_kib = host_rss,
+                .host_processes = host_processes,
                 /* simulated: the platform's cores, not this machine's, decide */
                 .oversubscribed = oversubscribed ||
                                   mpi_env_simulated_oversubscribed(stats.hosts, stats.ranks, stats.threads),
@@ -300,6 +317,37 @@ static int check_simulation(const model *m, int rank)
     return 0;
 }
 
+/* A run whose kernel estimates more memory than a host it runs on has is refused by every rank (collective
+ * under MPI), rank 0 naming the estimate and the memory of the host short of it. */
+static int check_memory(const options *opt, int threads, int rank)
+{
+    const kernel *k = opt->kernel;
+    if (!k->peak_bytes || k->tasks || mpi_env_simulated())
+        return 0;
+    job j = {.kernel = k, .method = opt->method, .from = opt->from, .n = opt->n};
+    double here = mpi_env_host_sum_double(threads);
+    char how[160];
+    double need = k->peak_bytes(&j, (unsigned)here, how, sizeof how);
+    const char *where;
+    double available = (double)memory_available_bytes(&where);
+    double excess = available > 0 ? need - available : -1; /* unknown: no verdict */
+    double worst = mpi_env_max_double(excess);
+    if (worst <= 0)
+        return 0;
+    bool mine = excess == worst;
+    double need_there = mpi_env_max_double(mine ? need : 0), available_there = mpi_env_max_double(mine ? available : 0);
+    double workers_there = mpi_env_max_double(mine ? here : 0);
+    if (rank == 0)
+        fprintf(stderr, "primes: %s of [%" PRIu64 ", %" PRIu64 ") on %.0f worker%s of one host needs about %.1f GiB "
+                        "(%s), more than the %.1f GiB %s (allowed: a narrower range, or a host with more memory)\n",
+                k->name, opt->from, opt->n, workers_there, workers_there == 1 ? "" : "s", need_there / (1u << 30),
+                how, available_there / (1u << 30),
+                mine ? (strcmp(where, "MemAvailable") == 0 ? "this host has available (MemAvailable)"
+                                                           : "its cgroup's memory limit leaves")
+                     : "available there");
+    return EXIT_USAGE;
+}
+
 static int primes_main(int argc, char **argv)
 {
     int launcher_rank = mpi_env_launcher_rank();
@@ -370,13 +418,18 @@ static int primes_main(int argc, char **argv)
                     m->name, launcher_size);
         return EXIT_USAGE;
     }
-    if (opt.check_only)
-        return 0;
     if (m->one_thread && !m->threads_as_rounds)
         threads = 1;
+    /* the memory a run needs: before it starts, under MPI once every rank can tell its host's */
+    if (!m->uses_mpi && check_memory(&opt, m->one_thread ? 1 : threads, launcher_rank))
+        return EXIT_USAGE;
+    if (opt.check_only)
+        return 0;
     if (m->uses_mpi) {
         mpi_env_start(&argc, &argv);
         mpi_env_clock_offset(); /* collective, once: before anything is timed */
+        if (check_memory(&opt, threads, mpi_env_rank()))
+            return EXIT_USAGE;
     }
     int rank = mpi_env_rank();
     placement where = {.single_core_rank = -1};

@@ -154,12 +154,19 @@ static size_t record_fields(const run_record *rec, field *f, char *low64_hex, si
     add(f, &n, other);
     add(f, &n, disturbed);
     add(f, &n, why);
+    field host_rss = U64("peak_rss_host_kib", rec->peak_rss_host_kib), /* primes-run/5 */
+          processes = INT("host_processes", rec->host_processes);
+    if (p->sim.simulated)
+        host_rss.kind = processes.kind = FIELD_NULL;
+    add(f, &n, host_rss);
+    add(f, &n, processes);
     return n;
 }
 
 bool report_schema_known(const char *schema)
 {
-    return strcmp(schema, REPORT_SCHEMA) == 0 || strcmp(schema, "primes-run/3") == 0 ||
+    return strcmp(schema, REPORT_SCHEMA) == 0 || strcmp(schema, "primes-run/4") == 0 ||
+           strcmp(schema, "primes-run/3") == 0 ||
            strcmp(schema, "primes-run/2") == 0 || strcmp(schema, "primes-run/1") == 0;
 }
 
@@ -450,7 +457,11 @@ void report_human(FILE *out, const run_record *rec)
                 sim->platform_sha256[0] ? ", sha256 " : "", sim->platform_sha256, sim->host_speed,
                 sim->reference_speed);
     } else {
-        fprintf(out, "  memory    peak %.1f MiB\n", (double)rec->peak_rss_kib / 1024.0);
+        if (rec->host_processes > 1)
+            fprintf(out, "  memory    peak %.1f MiB in the largest process, %.1f MiB summed over the %u processes of one host\n",
+                    (double)rec->peak_rss_kib / 1024.0, (double)rec->peak_rss_host_kib / 1024.0, rec->host_processes);
+        else
+            fprintf(out, "  memory    peak %.1f MiB\n", (double)rec->peak_rss_kib / 1024.0);
     }
     fflush(out);
 }

@@ -13,9 +13,10 @@
 #include "provenance.h"
 #include "run_usage.h"
 
-#define REPORT_SCHEMA "primes-run/4"
+#define REPORT_SCHEMA "primes-run/5"
 /* The schemas analyze still reads: primes-run/1 (without settle_s), primes-run/2 (without the
- * simulation's columns) and primes-run/3 (without what the run got: CPU, context switches, other load). */
+ * simulation's columns) primes-run/3 (without what the run got: CPU, context switches, other load) and primes-run/4 (without
+ * the host's memory: peak_rss_host_kib, host_processes). */
 bool report_schema_known(const char *schema);
 
 /* Whether path may take run rows: FILE_ABSENT_OR_EMPTY or FILE_HEADER_MATCHES (this version's header,
@@ -31,7 +32,9 @@ typedef struct run_record {
     double wall_s, settle_s, merge_s;
     result res;
     double busy_min_s, busy_mean_s, busy_max_s, imbalance;
-    uint64_t peak_rss_kib;        /* the largest of all ranks and their children */
+    uint64_t peak_rss_kib;        /* the largest peak of one process: of all ranks and their children */
+    uint64_t peak_rss_host_kib;   /* the peaks summed over the processes of one host (the largest sum) */
+    unsigned host_processes;      /* how many processes that sum counts */
     bool oversubscribed;          /* more workers on a node than CPUs they may use */
     char hosts[8192];             /* distinct hosts of the ranks, comma separated, in rank order; beyond
                                    * room, ",+N more" (a 4096-rank run may span 4096 hosts) */

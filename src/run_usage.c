@@ -3,9 +3,11 @@
 
 #include "timer.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static double seconds_of(struct timeval t)
@@ -31,6 +33,37 @@ static double machine_busy_seconds(void)
     /* user nice system idle iowait irq softirq steal (guest and guest_nice are inside user and nice) */
     unsigned long long busy = v[0] + v[1] + v[2] + (got >= 8 ? v[7] : 0);
     return (double)busy / (double)hz;
+}
+
+static uint64_t children_sum_kib, children_largest_kib;
+static unsigned children_count;
+
+void usage_children_begin(void)
+{
+    children_sum_kib = children_largest_kib = 0;
+    children_count = 0;
+}
+
+pid_t usage_wait_child(pid_t pid, int *status)
+{
+    struct rusage ru;
+    pid_t got;
+    while ((got = wait4(pid, status, 0, &ru)) < 0 && errno == EINTR)
+        ;
+    if (got > 0 && ru.ru_maxrss > 0) {
+        uint64_t kib = (uint64_t)ru.ru_maxrss;
+        children_sum_kib += kib;
+        children_largest_kib = kib > children_largest_kib ? kib : children_largest_kib;
+        children_count++;
+    }
+    return got;
+}
+
+void usage_children_peaks(uint64_t *sum_kib, uint64_t *largest_kib, unsigned *count)
+{
+    *sum_kib = children_sum_kib;
+    *largest_kib = children_largest_kib;
+    *count = children_count;
 }
 
 void usage_mark_now(usage_mark *m)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The disturbance rules, the bench's measures applied to every run (docs/scaling-guide.md):
  * other processes kept more than USAGE_OTHER_CPUS_LIMIT CPUs busy beyond the cores the run left free, or
@@ -31,6 +32,13 @@ typedef struct usage_mark {
 } usage_mark;
 
 void usage_mark_now(usage_mark *m);
+
+/* The memory of the processes a run forked: usage_children_begin forgets the earlier ones, the models
+ * reap their worker processes with usage_wait_child (waitpid that keeps the child's peak resident set),
+ * and usage_children_peaks gives the sum and the largest of those peaks and how many there were. */
+void usage_children_begin(void);
+pid_t usage_wait_child(pid_t pid, int *status);
+void usage_children_peaks(uint64_t *sum_kib, uint64_t *largest_kib, unsigned *count);
 
 /* One rank's share of a run: its counters' differences. */
 typedef struct usage_delta {

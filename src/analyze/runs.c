@@ -136,7 +136,7 @@ static int parse_row(const row_context *c, run_row *row)
 {
     const char *schema = text(c, COL_SCHEMA);
     if (c->where[COL_SCHEMA] >= 0 && !report_schema_known(schema))
-        return fail(c, "schema '%.40s' is not primes-run/4, primes-run/3, primes-run/2 or primes-run/1", schema);
+        return fail(c, "schema '%.40s' is not primes-run/5, primes-run/4, primes-run/3, primes-run/2 or primes-run/1", schema);
     *row = (run_row){.file = c->csv->path, .line = c->csv->line};
     if (copy_name(c, COL_KERNEL, row->kernel) || copy_name(c, COL_METHOD, row->method) ||
         copy_name(c, COL_MODEL, row->model) || copy_name(c, COL_SCHEDULE, row->schedule) ||

@@ -103,6 +103,9 @@ typedef struct kernel {
     int (*write_output)(const job *, const void *partial, FILE *out, bool hex);  /* -o: 0 or errno */
     const kernel_task_list *tasks;                     /* a task-list kernel */
     const kernel_split_merge *split;                 /* combining shared among workers */
+    /* the bytes one host holds at the peak of the job with `workers` of its workers there, and in `how`
+     * what the estimate is made of, so that a run that cannot fit is refused before it starts */
+    double (*peak_bytes)(const job *, unsigned workers, char *how, size_t size);
 } kernel;
 
 static inline void kernel_complete(const job *j, void *partial)

@@ -295,6 +295,22 @@ static double product_work(method_kind method, double n)
     return method == METHOD_SIEVE ? n * log2(m) * log2(m) : work_of_division(method, n);
 }
 
+/* Peak memory over the result's size, measured at 1e8 (docs/performance.md, "Memory"): one worker 5.9
+ * (the last multiplication: both factors, the result and GMP's FFT scratch, about 3.5 times the result),
+ * two workers 8.1-8.8 in one process (the split merge's two halves multiply at once); with margin. */
+#define PRODUCT_PEAK_ONE_WORKER 6.5
+#define PRODUCT_PEAK_WORKERS 9.5
+#define PRODUCT_PEAK_BASE_BYTES (64.0 * 1024 * 1024) /* the program, the sieve, the trees' small nodes */
+
+static double product_peak_bytes(const job *j, unsigned workers, char *how, size_t size)
+{
+    /* log2 of the primes' product in [from, n) is about (n - from) / ln 2 (theta(x) ~ x) */
+    double result = (double)(j->n - j->from) / M_LN2 / 8;
+    double factor = workers > 1 ? PRODUCT_PEAK_WORKERS : PRODUCT_PEAK_ONE_WORKER;
+    snprintf(how, size, "%.1f x its %.2f GiB result, as measured", factor, result / (1u << 30));
+    return factor * result + PRODUCT_PEAK_BASE_BYTES;
+}
+
 static const kernel_split_merge product_split = {
     .settle = product_settle,
     .parts = product_merge_parts,
@@ -326,4 +342,5 @@ const kernel kernel_product = {
     .release = product_release,
     .write_output = product_write_output,
     .split = &product_split,
+    .peak_bytes = product_peak_bytes,
 };

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "faults.h"
+#include "run_usage.h"
 #include "timer.h"
 #include "xalloc.h"
 #include "models/model.h"
@@ -176,8 +177,7 @@ static void read_all_children(child *kids, int workers)
 static int collect_child(const job *j, child *kid, int id, void *partial, run_stats *stats, double *settled)
 {
     int status = 0;
-    while (waitpid(kid->pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    usage_wait_child(kid->pid, &status);
     if (WIFSIGNALED(status)) {
         snprintf(stats->error, sizeof stats->error, "worker process %d (pid %ld) was killed by signal %d (%s)", id,
                  (long)kid->pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
@@ -276,8 +276,7 @@ static void fork_merge(const job *j, void *into, void *from)
     unsigned char *packed = read_to_end(fds[0], &len);
     close(fds[0]);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    usage_wait_child(pid, &status);
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && j->kernel->unpack(j, outs[1], packed, len);
     free(packed);
     if (!ok)

@@ -74,11 +74,11 @@ check_bad() {
 @test "csv that holds other data" { check_bad "--csv: '$SCRATCH/existing.csv' holds other data" --csv "$SCRATCH/existing.csv"; }
 @test "csv of an older schema (no simulation columns)" {
     "$PRIMES" -n 1000 --csv "$SCRATCH/old.csv"
-    # primes-run/2 had neither simulated and the five sim_ columns after it, nor primes-run/4's seven
-    sed -i -E '1s/(,[^,]*){13}$//; 2s/(,[^,]*){13}$//; 2s/primes-run\/4/primes-run\/2/' "$SCRATCH/old.csv"
+    # primes-run/2 had neither simulated and the five sim_ columns after it, nor primes-run/4's seven nor primes-run/5's two
+    sed -i -E '1s/(,[^,]*){15}$//; 2s/(,[^,]*){15}$//; 2s/primes-run\/5/primes-run\/2/' "$SCRATCH/old.csv"
     [ "$(head -n 1 "$SCRATCH/old.csv" | awk -F, '{print $NF}')" = settle_s ]
     cp "$SCRATCH/old.csv" "$SCRATCH/old.before"
-    check_bad "--csv: '$SCRATCH/old.csv' holds other data (allowed: a new file, or one written by this version's primes --csv, with the primes-run/4 columns)" --csv "$SCRATCH/old.csv"
+    check_bad "--csv: '$SCRATCH/old.csv' holds other data (allowed: a new file, or one written by this version's primes --csv, with the primes-run/5 columns)" --csv "$SCRATCH/old.csv"
     cmp "$SCRATCH/old.csv" "$SCRATCH/old.before"
 }
 @test "mpi with threads" { check_bad "does not apply to --model mpi" --model mpi -t 2; }

@@ -71,7 +71,7 @@ load ../lib/common
     [ "$(json_get result <<<"${lines[0]}")" = 78498 ]
     [ "$(json_get verified <<<"${lines[0]}")" = table ]
     [ "$(json_get rep <<<"${lines[2]}")" = 3 ]
-    [ "$(json_get schema <<<"${lines[0]}")" = primes-run/4 ]
+    [ "$(json_get schema <<<"${lines[0]}")" = primes-run/5 ]
     [ "$(json_get simulated <<<"${lines[0]}")" = false ]
 }
 
@@ -218,7 +218,7 @@ assert len(rows) == 30 and all(r["result"] == "78498" for r in rows)
     python3 - "$output" <<'PY'
 import json, sys
 r = json.loads([l for l in sys.argv[1].splitlines() if l.startswith("{")][0])
-assert r["schema"] == "primes-run/4"
+assert r["schema"] == "primes-run/5"
 assert r["disturbed"] is True, r
 assert r["other_cpus"] > 0.5 or r["cpu_per_busy"] < 0.8, r
 assert r["disturbed_why"], r

@@ -69,7 +69,7 @@ installed() {
     [ "$status" -eq 0 ]
     [[ "$output" == *"study complete: $SCRATCH/work/s/runs.csv (6 runs)"* ]]
     [[ "$output" == *"primes-report $SCRATCH/work/s"* ]]
-    [ "$(grep -c '^primes-run/4,count,sieve,0,10000000,' "$SCRATCH/work/s/runs.csv")" -eq 6 ]
+    [ "$(grep -c '^primes-run/5,count,sieve,0,10000000,' "$SCRATCH/work/s/runs.csv")" -eq 6 ]
     [ -s "$SCRATCH/work/s/report.html" ]
     compgen -G "$SCRATCH/work/s/plots/*-speedup.png" >/dev/null
     [[ "$output" == *"$PREFIX/share/primes/jobs/strong.sbatch"* ]]

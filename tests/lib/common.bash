@@ -53,3 +53,30 @@ check_usage() {
     grep -qF -- "$expected" "$SCRATCH/usage.err" || { echo "expected '$expected' in:"; cat "$SCRATCH/usage.err"; return 1; }
     grep -q "allowed" "$SCRATCH/usage.err" || { echo "no allowed values named:"; cat "$SCRATCH/usage.err"; return 1; }
 }
+
+# memory_cgroup LIMIT_BYTES: makes a child of this process's memory cgroup (v2, else v1) limited to
+# LIMIT_BYTES and prints its directory; fails when none can be made (not root, no memory controller).
+# in_memory_cgroup DIR CMD...: runs CMD inside it. Remove it with rmdir when its processes have ended.
+memory_cgroup() {
+    local limit=$1 line rel dir
+    line=$(grep -m1 '^0::' /proc/self/cgroup || true)
+    if [[ -n $line && -e /sys/fs/cgroup/cgroup.controllers ]] && grep -qw memory /sys/fs/cgroup/cgroup.controllers; then
+        rel=${line#0::}
+        dir=/sys/fs/cgroup${rel%/}/primes-test-$$-$RANDOM
+        mkdir "$dir" 2>/dev/null && echo "$limit" >"$dir/memory.max" 2>/dev/null && { echo "$dir"; return 0; }
+        rmdir "$dir" 2>/dev/null || true
+    fi
+    line=$(grep -m1 ':memory:' /proc/self/cgroup || true)
+    [[ -n $line ]] || return 1
+    rel=${line#*:memory:}
+    dir=/sys/fs/cgroup/memory${rel%/}/primes-test-$$-$RANDOM
+    mkdir "$dir" 2>/dev/null && echo "$limit" >"$dir/memory.limit_in_bytes" 2>/dev/null && { echo "$dir"; return 0; }
+    rmdir "$dir" 2>/dev/null || true
+    return 1
+}
+
+in_memory_cgroup() {
+    local dir=$1
+    shift
+    sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$dir" "$@"
+}

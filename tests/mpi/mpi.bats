@@ -83,6 +83,27 @@ bats_require_minimum_version 1.5.0
     if pgrep -f "$PRIMES -n 1.5e3"; then echo 'unexpectedly true: pgrep -f "$PRIMES -n 1.5e3"'; return 1; fi
 }
 
+@test "a product too large for the ranks' host is refused by every rank: one line, exit 2, in seconds" {
+    CGROUP=$(memory_cgroup 800000000) || skip "no memory cgroup can be made here (needs root and the memory controller)"
+    start=$(date +%s)
+    run --separate-stderr in_memory_cgroup "$CGROUP" timeout 60 "${MPIRUN[@]}" "${MPI_QUIET[@]}" -np 3 "$PRIMES" \
+        product -n 1e9 --csv "$SCRATCH/runs.csv"
+    rmdir "$CGROUP"
+    [ "$status" -eq 2 ]
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == "primes: product of [0, 1000000000) on 3 workers of one host needs about 1.7 GiB"*"its cgroup's memory limit leaves"* ]]
+    [ $(($(date +%s) - start)) -lt 20 ]
+    [ ! -e "$SCRATCH/runs.csv" ]
+}
+
+@test "the memory of a run: the largest rank and the sum over the ranks of the host" {
+    run "${MPIRUN[@]}" "${MPI_QUIET[@]}" -np 2 "$PRIMES" product -n 1e7 --json
+    [ "$status" -eq 0 ]
+    [ "$(json_get host_processes <<<"$output")" -eq 2 ]
+    largest=$(json_get peak_rss_kib <<<"$output") sum=$(json_get peak_rss_host_kib <<<"$output")
+    [ "$sum" -gt "$largest" ] && [ "$sum" -le $((2 * largest)) ]
+}
+
 @test "without -q mpirun adds its own notice, but primes still speaks once" {
     run timeout 30 "${MPIRUN[@]}" -np 3 "$PRIMES" --model gpu
     [ "$status" -eq 2 ]

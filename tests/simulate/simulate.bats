@@ -109,7 +109,7 @@ import csv, hashlib, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert len(rows) == 1, rows
 r = rows[0]
-assert r["schema"] == "primes-run/4" and r["simulated"] == "true", r
+assert r["schema"] == "primes-run/5" and r["simulated"] == "true", r
 assert r["sim_platform"] == "this-machine", r
 assert r["sim_platform_sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest(), r
 assert float(r["sim_host_speed"]) == 1e9 and r["simgrid_version"], r
@@ -168,7 +168,7 @@ PY
     run "$REPO/scripts/study.sh" --simulate modern-cluster --kernels count -n 1e8 --workers 1,16 --reps 1 \
         --dir "$SCRATCH/s"
     [ "$status" -eq 0 ]
-    [ "$(grep -c '^primes-run/4,count,.*,true,modern-cluster,' "$SCRATCH/s/runs.csv")" -eq 2 ]
+    [ "$(grep -c '^primes-run/5,count,.*,true,modern-cluster,' "$SCRATCH/s/runs.csv")" -eq 2 ]
     cmp "$SCRATCH/s/platform.xml" "$REPO/platforms/modern-cluster.xml"
     grep -q '"simulated_platform": "modern-cluster"' "$SCRATCH/s/study.json"
     run "$REPO/scripts/study.sh" --simulate modern-cluster --kernels count -n 1e8 --workers 1,16 --reps 1 \

@@ -64,7 +64,7 @@ REPO="$BATS_TEST_DIRNAME/../.."
     # one CSV row per timed run, every one verified, with provenance
     plan=$(python3 "$REPO/scripts/plot_tutorials.py" --plan | wc -l)
     command -v mpirun >/dev/null || plan=$((plan - $(python3 "$REPO/scripts/plot_tutorials.py" --plan | grep -c ' mpi ')))
-    [ "$(grep -c '^primes-run/4,tasks,' "$d/runs.csv")" -eq "$plan" ]
+    [ "$(grep -c '^primes-run/5,tasks,' "$d/runs.csv")" -eq "$plan" ]
     python3 - "$d" <<'PY'
 import csv, json, os, sys
 d = sys.argv[1]

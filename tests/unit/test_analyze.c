@@ -395,7 +395,7 @@ static void test_file_errors(void **state)
                  "count,sieve,0,1e6,omp,1,2,2,dynamic,10,1,maybe\n",
                  "2: oversubscribed: 'maybe' is not true, false or empty", SCALING_STRONG);
     expect_error(HEADER "primes-run/9,count,sieve,0,1e6,omp,1,2,2,dynamic,10,1,78498,true\n",
-                 "2: schema 'primes-run/9' is not primes-run/4, primes-run/3, primes-run/2 or primes-run/1", SCALING_STRONG);
+                 "2: schema 'primes-run/9' is not primes-run/5, primes-run/4, primes-run/3, primes-run/2 or primes-run/1", SCALING_STRONG);
     expect_error(HEADER "primes-run/1,count,sieve,0,1e6,omp,1,2,2,dynamic,10,1,\"78498,true\n",
                  "2: a quoted field is not closed", SCALING_STRONG);
     /* Two answers for one range, whatever the model. */
