@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench.sh: ours against the peers on this machine, side by side (`make bench`): counting primes against
 # primesieve, the product of primes against GMP's mpz_primorial_ui, the tutorial's naive division and the
-# counting loop. Usage: scripts/bench.sh [--quick] [--reps R] [--warmup W] [--models "M..."] [--only G,..]
-#                                         [--out FILE] [--check] [--help]
+# counting loop; counting near 2^64 and below 1e12 on every core, against primesieve too; and the memory
+# of each run beside its time. Usage: scripts/bench.sh [--quick] [--reps R] [--warmup W] [--models "M..."]
+#                                         [--only G,..] [--out FILE] [--check] [--help]
 #
 # Each case runs its commands in rounds (peer, ours, peer, ours, ...), one process per run; the first
 # W rounds are warm-up and discarded. A run is disturbed when /proc/stat shows other processes using more
@@ -14,21 +15,25 @@
 # medians and min-max of ours and the peer, and of the ratio ours/peer taken round by round. Ours is timed
 # by its own wall_s (--json: the run, without process start-up), the peers by their own clocks
 # (primesieve --time, primorial-peer's CLOCK_MONOTONIC); process wall times of both are reported beside.
+# Memory: ours' own record (peak_rss_kib, the largest process; peak_rss_host_kib, summed over the host's
+# processes: fork's workers and MPI's ranks too), the peers' maximum resident set from GNU time.
 # Timings are never asserted: the targets of the issue are checked and printed here (--check: exit 1
 # when one is missed).
 #
-#   --quick          a short version: n up to 1e10 and 1e7, 3 timed rounds, no memory case (minutes,
-#                    not the full run's ~40 on a busy 2-core machine)
+#   --quick          a short version: n up to 1e10 and 1e7, 3 timed rounds, no far and big cases
+#                    (minutes, not the full run's ~90 on a busy 2-core machine)
 #   --reps R         timed rounds per case (default 5; --quick 3)
 #   --warmup W       discarded rounds first (default 1)
 #   --models "M..."  models for the all-threads and two-worker cases (default: omp pthreads fork, and
 #                    mpi when mpirun is found and ours has the mpi model)
-#   --only LIST      groups to run, comma separated: count,product,naive,spin,memory (default all)
+#   --only LIST      groups to run, comma separated: count,product,naive,spin,far,big (default all):
+#                    far: counting [2^64-1e9, 2^64-1) and [2^64-1e10, 2^64-1) on 1 and all threads;
+#                    big: below 1e12 on all threads in every model (3 rounds, no warm-up: ~35 minutes)
 #   --out FILE       the CSV (default results/bench-<host>.csv), rewritten at each run
 #   --check          exit 1 when a target is missed
 # Environment: PRIMES (ours, default ./primes), BUILD (default build: where the helpers are looked for
 # and built: primorial-peer and clock-probe from src/bench), PRIMESIEVE (default primesieve), MPIRUN
-# (default mpirun), CC (to build the helpers when missing).
+# (default mpirun), GNU_TIME (default /usr/bin/time), CC (to build the helpers when missing).
 set -euo pipefail
 
 usage() {
@@ -45,7 +50,7 @@ quick=0
 reps=""
 warmup=1
 models=""
-only="count,product,naive,spin,memory"
+only="count,product,naive,spin,far,big"
 out=""
 check=0
 while [[ $# -gt 0 ]]; do
@@ -64,7 +69,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $reps ]] || reps=$((quick ? 3 : 5))
 for g in ${only//,/ }; do
-    case "$g" in count | product | naive | spin | memory) ;; *) die "--only: unknown group '$g'" ;; esac
+    case "$g" in count | product | naive | spin | far | big) ;; *) die "--only: unknown group '$g'" ;; esac
 done
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
@@ -73,6 +78,8 @@ primes=${PRIMES:-./primes}
 [[ $primes == */* ]] || primes=./$primes
 build=${BUILD:-build}
 primesieve=${PRIMESIEVE:-primesieve}
+gnu_time=${GNU_TIME:-/usr/bin/time}
+[[ -x $gnu_time ]] || die "GNU time is not at $gnu_time (it measures the peers' memory: apt-get install time, or set GNU_TIME)"
 mpirun=${MPIRUN:-mpirun}
 [[ -x $primes ]] || die "ours is not built: $primes (run make first, or set PRIMES)"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -108,11 +115,14 @@ stat_busy() {
 }
 
 # run_once KIND COMMAND: runs COMMAND (a shell string built by this script) and prints one TSV record:
-# internal_s process_s cpu_s other_load core_share disturbed merge_s peak_rss_kib result (internal from
-# the output: ours' wall_s summed over its JSON lines, primesieve's Seconds, the GMP peer's first field;
-# core_share: clock-probe --loop's rate around the run over the clock, the lower of the two).
+# internal_s process_s cpu_s other_load core_share disturbed merge_s peak_rss_kib result host_rss_kib
+# (internal from the output: ours' wall_s summed over its JSON lines, primesieve's Seconds, the GMP
+# peer's first field; core_share: clock-probe --loop's rate around the run over the clock, the lower of
+# the two; memory: ours' peak_rss_kib and peak_rss_host_kib, a peer's maximum resident set by GNU time).
 run_once() {
-    local kind=$1 cmd=$2 b0 b1 times wall user sys loop0 loop1
+    local kind=$1 cmd=$2 b0 b1 times wall user sys loop0 loop1 peer_rss=""
+    [[ $kind == ours ]] || cmd="$gnu_time -f %M -o $tmp/rss $cmd"
+    rm -f "$tmp/rss"
     loop0=$("$probe" --loop 0.01)
     b0=$(stat_busy)
     TIMEFORMAT='%3R %3U %3S'
@@ -123,9 +133,10 @@ run_once() {
     b1=$(stat_busy)
     loop1=$("$probe" --loop 0.01)
     times=$(tail -n 1 "$tmp/time")
+    [[ ! -s $tmp/rss ]] || peer_rss=$(tail -n 1 "$tmp/rss")
     read -r wall user sys <<<"$times"
     awk -v kind="$kind" -v wall="$wall" -v user="$user" -v sys="$sys" -v busy=$((b1 - b0)) -v hz="$hz" \
-        -v ncpu="$ncpu" -v loop0="$loop0" -v loop1="$loop1" -v clock="$hz1" '
+        -v ncpu="$ncpu" -v loop0="$loop0" -v loop1="$loop1" -v clock="$hz1" -v peer_rss="$peer_rss" '
         function field(line, key,    m) {
             if (match(line, "\"" key "\":[-0-9.e+]+")) return substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3) + 0
             return ""
@@ -133,6 +144,7 @@ run_once() {
         kind == "ours" && /"wall_s":/ {
             internal += field($0, "wall_s"); merge += field($0, "merge_s")
             r = field($0, "peak_rss_kib"); if (r > rss) rss = r
+            h = field($0, "peak_rss_host_kib"); if (h > host) host = h
             b = field($0, "bits"); result = (b != "" ? b : field($0, "result"))
         }
         kind == "primesieve" && /^Seconds:/ { internal = $2 }
@@ -145,8 +157,9 @@ run_once() {
             share = (loop0 < loop1 ? loop0 : loop1) / clock
             disturbed = ((other > 2 / hz && load > 0.05) || share < 0.8) ? 1 : 0
             if (internal == "") internal = wall
-            printf "%s\t%s\t%.3f\t%.4f\t%.3f\t%d\t%s\t%s\t%s\n", internal, wall, cpu, load, share, disturbed,
-                   (merge == "" ? "" : merge), (rss == "" ? "" : rss), result
+            if (kind != "ours" && peer_rss != "") rss = host = peer_rss
+            printf "%s\t%s\t%.3f\t%.4f\t%.3f\t%d\t%s\t%s\t%s\t%s\n", internal, wall, cpu, load, share, disturbed,
+                   (merge == "" ? "" : merge), (rss == "" ? "" : rss), result, (host == "" ? "" : host)
         }' "$tmp/out"
 }
 
@@ -155,6 +168,7 @@ run_once() {
 # bench_case GROUP CASE N then quadruples VARIANT WORKERS KIND COMMAND; the first variant is the
 # reference of the ratios (the peer, or ours on one worker). Appends to $runs:
 # group case n variant workers round timed kept internal process cpu load share disturbed merge rss result
+# host_rss
 bench_case() {
     local group=$1 name=$2 n=$3
     shift 3
@@ -307,13 +321,37 @@ if wants spin; then
     bench_case "${args[@]}"
 fi
 
-if wants memory && ((!quick)); then
-    # one run, no peer and no re-run when disturbed: the peak memory of counting below 1e12 on every core
-    n=1000000000000
-    reps_saved=$reps warmup_saved=$warmup
-    reps=1 warmup=0
-    bench_retry=0 bench_case memory "1e12 t=$all" "$n" omp "$all" ours "$(ours_cmd omp "$all" count -n "$n")"
+# cases run with their own rounds: bench_with REPS WARMUP RETRY then bench_case's arguments
+bench_with() {
+    local reps_saved=$reps warmup_saved=$warmup
+    reps=$1 warmup=$2
+    bench_retry=$3 bench_case "${@:4}"
     reps=$reps_saved warmup=$warmup_saved
+}
+
+if wants far && ((!quick)); then
+    # counting far out, near 2^64: every item sieves the 2e8 primes below 2^32 first
+    top=18446744073709551615
+    for width in 1000000000 10000000000; do
+        from=$(bc <<<"$top - $width")
+        for t in 1 "$all"; do
+            args=(far "2^64-$(label "$width") t=$t" "$width" primesieve "$t" primesieve "$primesieve $from $top -t $t -q --time")
+            if ((t == 1)); then
+                args+=(serial 1 ours "$(ours_cmd serial 1 count --from "$from" -n "$top")")
+            else
+                for m in $models; do args+=("$m" "$t" ours "$(ours_cmd "$m" "$t" count --from "$from" -n "$top")"); done
+            fi
+            bench_with 3 1 1 "${args[@]}"
+        done
+    done
+fi
+
+if wants big && ((!quick)); then
+    # below 1e12 on every core in every model: 3 rounds, no warm-up, no re-run (minutes per run)
+    n=1000000000000
+    args=(big "1e12 t=$all" "$n" primesieve "$all" primesieve "$primesieve $((n - 1)) -t $all -q --time")
+    for m in $models; do args+=("$m" "$all" ours "$(ours_cmd "$m" "$all" count -n "$n")"); done
+    bench_with 3 0 0 "${args[@]}"
 fi
 
 # ---- summary: medians, ratios round by round, targets ------------------------------------------------
@@ -329,7 +367,7 @@ awk -F'\t' -v hz1="$hz1" -v hzall="$hzall" -v OFS='\t' '
     function lo(list,    a, n, i, m) { n = split(list, a, " "); m = a[1] + 0; for (i = 2; i <= n; i++) if (a[i] + 0 < m) m = a[i] + 0; return m }
     function hi(list,    a, n, i, m) { n = split(list, a, " "); m = a[1] + 0; for (i = 2; i <= n; i++) if (a[i] + 0 > m) m = a[i] + 0; return m }
     # $1 group $2 case $3 n $4 variant $5 workers $6 round $7 timed $8 kept $9 internal $10 process
-    # $11 cpu $12 load $13 share $14 disturbed $15 merge $16 rss $17 result
+    # $11 cpu $12 load $13 share $14 disturbed $15 merge $16 rss $17 result $18 host rss
     !$7 || !$8 { next }
     {
         key = $1 SUBSEP $2
@@ -339,6 +377,7 @@ awk -F'\t' -v hz1="$hz1" -v hzall="$hzall" -v OFS='\t' '
         internal[v] = internal[v] " " $9; process[v] = process[v] " " $10
         if ($15 != "") merge[v] = merge[v] " " $15
         if ($16 != "" && $16 + 0 > rss[v]) rss[v] = $16 + 0
+        if ($18 != "" && $18 + 0 > hrss[v]) hrss[v] = $18 + 0
         result[v] = $17
         at[v SUBSEP $6] = $9; atp[v SUBSEP $6] = $10; rounds[v] = rounds[v] " " $6
     }
@@ -360,7 +399,7 @@ awk -F'\t' -v hz1="$hz1" -v hzall="$hzall" -v OFS='\t' '
                 print grp[key], cas[key], nn[key], vl[i], wk[v], first[key],
                       median(internal[v]), lo(internal[v]), hi(internal[v]), median(process[v]),
                       median(ratios), (ratios == "" ? "" : lo(ratios)), (ratios == "" ? "" : hi(ratios)),
-                      median(pratios), median(merge[v]), rss[v], result[v]
+                      median(pratios), median(merge[v]), rss[v], result[v], hrss[v]
             }
         }
     }' "$runs" >"$summary"
@@ -369,8 +408,9 @@ awk -F'\t' -v hz1="$hz1" -v hzall="$hzall" -v OFS='\t' '
 targets=$tmp/targets.tsv
 awk -F'\t' -v OFS='\t' -v hz1="$hz1" -v hzall="$hzall" '
     # $1 group $2 case $3 n $4 variant $5 workers $6 reference $7 med $8 min $9 max $10 process
-    # $11 ratio $12 rmin $13 rmax $14 pratio $15 merge $16 rss $17 result
+    # $11 ratio $12 rmin $13 rmax $14 pratio $15 merge $16 rss $17 result $18 host rss
     function row(what, value, goal, ok) { print what, value, goal, (ok ? "met" : "MISSED") }
+    function mib(kib) { return sprintf("%.1f", kib / 1024) }
     { g = $1; n = $3 ""; v = $4; w = $5; ref = (v == $6) }
     g == "count" && !ref && w == 1 { one[n] = $7 }
     g == "count" && !ref && w > 1 { many[n, v] = $7; models[v] = w }
@@ -381,10 +421,24 @@ awk -F'\t' -v OFS='\t' -v hz1="$hz1" -v hzall="$hzall" '
         label = (n == "10000000" ? "1e7" : n == "100000000" ? "1e8" : n) ", " w " worker" (w > 1 ? "s, " v : "")
         lim = (w == 1) ? 1.05 : (n == "10000000" ? 0.60 : 0.65)
         if (n == "10000000" || n == "100000000") row("product " label ": ours/GMP", $11, "<= " lim, $11 <= lim)
-        if ($16 != "" && $17 > 0) {
-            m = $16 * 1024 / ($17 / 8)
-            row("product " label ": peak RSS / result bytes", sprintf("%.2f", m), "<= 4", m <= 4)
+        if ($18 != "" && $17 > 0) {
+            # the host: every process of the run (fork workers, MPI ranks), against GMP own on one worker
+            # (at 1e7 the result, 1.7 MB, is smaller than the program itself: there it is information)
+            m = $18 * 1024 / ($17 / 8)
+            info = (n + 0 < 1e8)
+            if (w == 1 && (n SUBSEP "gmp") in peer_mem)
+                row("product " label ": peak RSS / result bytes (GMP " sprintf("%.2f", peer_mem[n, "gmp"]) ")", sprintf("%.2f", m), info ? "(info)" : "<= GMP", info || m <= peer_mem[n, "gmp"] + 1e-9)
+            else
+                row("product " label ": host peak RSS / result bytes", sprintf("%.2f", m), info ? "(info)" : "<= 6.5", info || m <= 6.5)
+            if (w > 1)
+                row("product " label ": largest process / result bytes", sprintf("%.2f", $16 * 1024 / ($17 / 8)), "(info)", 1)
         }
+    }
+    g == "product" && ref && $16 != "" && $17 > 0 { peer_mem[n, v] = $16 * 1024 / ($17 / 8) }
+    g == "far" && !ref { row("count " $2 ", " v ": ours/primesieve", $11, "<= 1.10", $11 <= 1.10) }
+    g == "big" && !ref {
+        row("count 1e12, " w " threads, " v ": ours/primesieve", $11, "<= 0.90", $11 <= 0.90)
+        row("count 1e12, " w " threads, " v ": host peak RSS per worker, MiB", mib($18 / w), "<= 32", $18 / w / 1024 <= 32)
     }
     g == "naive" { lim = (w == 1) ? 0.060 : 0.035
         row("naive division, 4 limits, " w " worker" (w > 1 ? "s, " v : "") ": seconds", $7, "<= " lim, $7 <= lim) }
@@ -393,7 +447,6 @@ awk -F'\t' -v OFS='\t' -v hz1="$hz1" -v hzall="$hzall" '
         row("counting loop, 2 threads, " v ": speedup", sprintf("%.2f", 1 / $11), ">= 1.9", 1 / $11 >= 1.9)
         row("counting loop, 2 threads, " v ": iterations per cycle per thread", sprintf("%.3f", n / ($7 * hzall * 2)), "(info)", 1)
     }
-    g == "memory" { row("count 1e12, " w " threads: peak RSS MiB", sprintf("%.1f", $16 / 1024), "<= 32", $16 / 1024 <= 32) }
     END {
         for (k in many) {
             split(k, part, SUBSEP)
@@ -407,18 +460,20 @@ awk -F'\t' -v OFS='\t' -v hz1="$hz1" -v hzall="$hzall" '
 echo
 awk -F'\t' '
     function s(x) { return (x == "" ? "-" : sprintf("%.4f", x)) }
-    BEGIN { printf "%-8s %-24s %-9s %3s  %-30s %-9s %-22s %s\n", "group", "case", "variant", "w", "median [min-max] s", "process", "ratio [min-max]", "proc.ratio" }
+    function m(x) { return (x == "" ? "-" : sprintf("%.1f", x / 1024)) }
+    BEGIN { printf "%-8s %-20s %-9s %3s  %-30s %-9s %-22s %-10s %s\n", "group", "case", "variant", "w", "median [min-max] s", "process", "ratio [min-max]", "proc.ratio", "peak MiB: largest/host" }
     {
-        printf "%-8s %-24s %-9s %3s  %-30s %-9s %-22s %s\n", $1, $2, $4, $5,
+        printf "%-8s %-20s %-9s %3s  %-30s %-9s %-22s %-10s %s\n", $1, $2, $4, $5,
                s($7) " [" s($8) "-" s($9) "]", s($10),
                ($11 == "" ? "(reference)" : sprintf("%.3f [%.3f-%.3f]", $11, $12, $13)),
-               ($14 == "" ? "" : sprintf("%.3f", $14))
+               ($14 == "" ? "" : sprintf("%.3f", $14)), m($16) "/" m($18)
     }' "$summary"
 echo
-echo "serial tail (merge and final step, median s) and peak memory:"
-awk -F'\t' '$1 == "product" || $1 == "memory" || ($1 == "count" && $2 == 1e11) {
-    if ($15 != "" || $16 != "") printf "  %-8s %-12s %-9s w=%-3s merge %-10s peak RSS %s MiB\n", $1, $2, $4, $5,
-        ($15 == "" ? "-" : sprintf("%.4f", $15)), ($16 == "" ? "-" : sprintf("%.1f", $16 / 1024)) }' "$summary"
+echo "serial tail (merge and final step, median s) and peak memory (largest process; summed over the host):"
+awk -F'\t' '$1 == "product" || $1 == "big" || $1 == "far" || ($1 == "count" && $2 == 1e11) {
+    if ($15 != "" || $16 != "") printf "  %-8s %-16s %-10s w=%-3s merge %-10s peak RSS %s MiB; host %s MiB\n", $1, $2, $4, $5,
+        ($15 == "" ? "-" : sprintf("%.4f", $15)), ($16 == "" ? "-" : sprintf("%.1f", $16 / 1024)),
+        ($18 == "" ? "-" : sprintf("%.1f", $18 / 1024)) }' "$summary"
 echo
 echo "targets:"
 awk -F'\t' '{ printf "  %-7s %-62s %-9s %s\n", $4, $1, $2, $3 }' "$targets"
@@ -434,9 +489,9 @@ mkdir -p "$(dirname "$out")"
 csv_quote() { local s=${1//\"/\"\"}; printf '"%s"' "$s"; }
 prov="$(csv_quote "$host"),$(csv_quote "$cpu_model"),$ncpu,$hz1,$hzall,$(csv_quote "$commit"),$(csv_quote "$compiler"),$(csv_quote "$cflags"),$(csv_quote "$ps_version"),$(csv_quote "$gmp_version"),$timestamp"
 {
-    echo "row,group,case,n,variant,workers,round,timed,kept,internal_s,process_s,cpu_s,other_load,core_share,disturbed,merge_s,peak_rss_kib,result,reference,median_s,min_s,max_s,median_process_s,ratio,ratio_min,ratio_max,process_ratio,host,cpu_model,cores,core_hz,core_hz_all_busy,commit,compiler,cflags,primesieve,gmp,timestamp"
-    awk -F'\t' -v OFS=',' -v prov="$prov" '{ print "run", $1, "\"" $2 "\"", $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "", "", "", "", "", "", "", "", "", prov }' "$runs"
-    awk -F'\t' -v OFS=',' -v prov="$prov" '{ print "summary", $1, "\"" $2 "\"", $3, $4, $5, "", "", "", "", "", "", "", "", "", $15, $16, $17, $6, $7, $8, $9, $10, $11, $12, $13, $14, prov }' "$summary"
+    echo "row,group,case,n,variant,workers,round,timed,kept,internal_s,process_s,cpu_s,other_load,core_share,disturbed,merge_s,peak_rss_kib,result,host_rss_kib,reference,median_s,min_s,max_s,median_process_s,ratio,ratio_min,ratio_max,process_ratio,host,cpu_model,cores,core_hz,core_hz_all_busy,commit,compiler,cflags,primesieve,gmp,timestamp"
+    awk -F'\t' -v OFS=',' -v prov="$prov" '{ print "run", $1, "\"" $2 "\"", $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "", "", "", "", "", "", "", "", "", prov }' "$runs"
+    awk -F'\t' -v OFS=',' -v prov="$prov" '{ print "summary", $1, "\"" $2 "\"", $3, $4, $5, "", "", "", "", "", "", "", "", "", $15, $16, $17, $18, $6, $7, $8, $9, $10, $11, $12, $13, $14, prov }' "$summary"
 } >"$tmp/csv"
 mv "$tmp/csv" "$out"
 echo "wrote $out"

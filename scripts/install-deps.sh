@@ -21,7 +21,7 @@ Debian/Ubuntu packages:
             chromium fonts-dejavu-core, and nodejs npm when node or npm is not on PATH (the report's browser test;
             tests/report/package.json pins playwright-core, installed by make test with npm ci)
   plots     python3 python3-matplotlib
-  bench     primesieve
+  bench     primesieve time (GNU time: the peers' memory)
   cluster   slurmctld slurmd slurm-client munge iproute2 util-linux procps
   simulate  libsimgrid-dev (SimGrid's SMPI: smpicc and smpirun, for make smpi and scripts/simulate.sh)
 On other systems (HPC sites): module load gcc openmpi gmp gsl python (names vary by site), and cmocka and
@@ -34,7 +34,7 @@ PACKAGES=(
     libcmocka-dev bats clang libclang-rt-dev libomp-dev shellcheck chromium fonts-dejavu-core
     mpich libmpich-dev lmod man-db
     python3 python3-matplotlib
-    primesieve
+    primesieve time
     slurmctld slurmd slurm-client munge iproute2 util-linux procps
     libsimgrid-dev
 )

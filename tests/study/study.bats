@@ -2,7 +2,7 @@
 # study.bats: scripts/study.sh end to end on a short sweep (tiny n, 1-2 workers, 2 repetitions): the
 # rows, traces and metadata it writes, the round-robin order, resuming without re-running, the
 # oversubscription mark, weak-scaling sizes, refusing to mix builds, and the run through analyze and plot;
-# plus the --help of scripts/run-main-job.sh.
+# plus the --help of scripts/run-main-job.sh and a short run of scripts/bench.sh.
 load ../lib/common
 
 REPO="$BATS_TEST_DIRNAME/../.."
@@ -198,6 +198,29 @@ PY
     [[ "$output" == *"OMP_NUM_THREADS=2 mpirun "*"--bind-to none -x OMP_NUM_THREADS -np 1 "*"-m hybrid -t 2 "* ]]
     [[ "$output" == *"-np 2 "*"-m hybrid -t 2 "* ]]
     [[ "$output" == *"-np 2 "*"-m hybrid -t 4 "* ]]
+}
+
+@test "bench.sh: memory beside time, the peers' by GNU time; the groups far and big; a bad group refused" {
+    run "$REPO/scripts/bench.sh" --help
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"far: counting [2^64-1e9, 2^64-1)"* && "$output" == *"big: below 1e12"* ]]
+    run "$REPO/scripts/bench.sh" --only count,memory
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--only: unknown group 'memory'"* ]]
+    command -v primesieve >/dev/null || skip "primesieve is not installed (make deps)"
+    PRIMES="$PRIMES" BUILD="$SCRATCH/bench" run "$REPO/scripts/bench.sh" --quick --only product --reps 1 --warmup 0 \
+        --models omp --out "$SCRATCH/bench.csv"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"product 1e7, 2 workers, omp: host peak RSS / result bytes"* ]]
+    [[ "$output" == *"peak MiB: largest/host"* ]]
+    # every run row has both memories: ours from its record, GMP's from GNU time
+    python3 - "$SCRATCH/bench.csv" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["row"] == "run"]
+assert {r["variant"] for r in rows} == {"gmp", "serial", "omp"}, rows
+for r in rows:
+    assert int(r["peak_rss_kib"]) > 1000 and int(r["host_rss_kib"]) >= int(r["peak_rss_kib"]), r
+PY
 }
 
 @test "run-main-job.sh --help says what make run does" {
