@@ -102,8 +102,9 @@ PY
 @test "--remeasure-disturbed runs a point again for each of its runs primes judged disturbed" {
     short_sweep "$SCRATCH/d" --reps 1 --models omp --kernels count -n 1e6 >/dev/null
     [ "$(rows "$SCRATCH/d/runs.csv")" -eq 2 ]
-    # mark the 2-worker run disturbed, as primes would have (disturbed is the last column but one)
-    sed -i -E '/,omp,1,2,2,/ s/,(true|false),([^,]*)$/,true,test load/' "$SCRATCH/d/runs.csv"
+    # mark the 2-worker run disturbed, as primes would have (disturbed_why, peak_rss_host_kib and
+    # host_processes follow disturbed, the last three columns)
+    sed -i -E '/,omp,1,2,2,/ s/,(true|false),([^,]*),([0-9]*),([0-9]*)$/,true,test load,\3,\4/' "$SCRATCH/d/runs.csv"
     run "$PRIMES" analyze "$SCRATCH/d/runs.csv"
     [[ "$output" == *"disturbed: 1 run left out"*"count by sieve n=1000000, omp 1x2: 1 run"* ]]
     run short_sweep "$SCRATCH/d" --reps 1 --models omp --kernels count -n 1e6
