@@ -28,7 +28,8 @@
 #                    mpi when mpirun is found and ours has the mpi model)
 #   --only LIST      groups to run, comma separated: count,product,naive,spin,far,big (default all):
 #                    far: counting [2^64-1e9, 2^64-1) and [2^64-1e10, 2^64-1) on 1 and all threads;
-#                    big: below 1e12 on all threads in every model (3 rounds, no warm-up: ~35 minutes)
+#                    big: below 1e12 on all threads in every model (3 rounds, no warm-up: ~35 minutes);
+#                    both with at most --reps rounds
 #   --out FILE       the CSV (default results/bench-<host>.csv), rewritten at each run
 #   --check          exit 1 when a target is missed
 # Environment: PRIMES (ours, default ./primes), BUILD (default build: where the helpers are looked for
@@ -321,10 +322,11 @@ if wants spin; then
     bench_case "${args[@]}"
 fi
 
-# cases run with their own rounds: bench_with REPS WARMUP RETRY then bench_case's arguments
+# cases run with their own rounds: bench_with REPS WARMUP RETRY then bench_case's arguments (REPS at
+# most --reps, so a short run stays short)
 bench_with() {
     local reps_saved=$reps warmup_saved=$warmup
-    reps=$1 warmup=$2
+    reps=$((reps < $1 ? reps : $1)) warmup=$2
     bench_retry=$3 bench_case "${@:4}"
     reps=$reps_saved warmup=$warmup_saved
 }
