@@ -74,8 +74,9 @@ job_state_is() {
         local out
         for out in "${OUT:-/nonexistent}"/*-"$id".out ${3:+"$3"}; do
             [[ -f "$out" ]] || continue
-            echo "--- $out: its errors, then its end" >&2
-            grep -n -i -E 'error|failed|terminated|killed|abort|signal' "$out" | head -n 40 >&2 || true
+            echo "--- $out: the points it ran, its errors and any backtrace, then its end" >&2
+            grep -n -i -E '^\[[0-9:]+\] +run [0-9]+/|error|failed|terminated|killed|abort|signal|^\[[^]]*\] \[ *[0-9]+\] ' \
+                "$out" | head -n 60 >&2 || true
             tail -n 15 "$out" >&2
         done
         echo "--- slurmd and slurmctld errors about job $id" >&2
