@@ -152,14 +152,11 @@ typedef struct sweep {
     uint32_t small_max, medium_max;
 } sweep;
 
-/* Adds sieving prime p to its loop, its first crossing counted from the segment at wheel byte seg_base
- * (segment number index); a big prime that first crosses past the range is dropped. */
-static void activate(sieve_scratch *s, const sweep *w, uint32_t p, uint64_t seg_base, uint64_t index)
+/* Files sieving prime p in its loop, its first crossing in the range at wheel byte `byte`, crossing k of a
+ * period, counted from the segment at wheel byte seg_base (segment number index). */
+static void file_prime(sieve_scratch *s, const sweep *w, uint32_t p, uint64_t byte, unsigned k, uint64_t seg_base,
+                       uint64_t index)
 {
-    unsigned k;
-    uint64_t byte = first_crossing(p, w->lo, &k);
-    if (p > w->medium_max && byte >= w->end_byte)
-        return;
     uint64_t rel = byte - seg_base;
     const uint32_t q = p / 30;
     const int c = wheel_index_of[p % 30];
@@ -175,23 +172,86 @@ static void activate(sieve_scratch *s, const sweep *w, uint32_t p, uint64_t seg_
     }
 }
 
+/* Adds sieving prime p to its loop; a big prime that first crosses past the range is dropped. */
+static void activate(sieve_scratch *s, const sweep *w, uint32_t p, uint64_t seg_base, uint64_t index)
+{
+    unsigned k;
+    uint64_t byte = first_crossing(p, w->lo, &k);
+    if (p > w->medium_max && byte >= w->end_byte)
+        return;
+    file_prime(s, w, p, byte, k, seg_base, index);
+}
+
 __extension__ typedef unsigned __int128 uint128;
 static_assert(SIEVE_STORED_ROOT > (UINT64_MAX >> 50), "a streamed prime p divides any lo by the double quotient");
 
+/* p^-1 mod 30 for each wheel residue p: the multiplier of a multiple x of p is x * p^-1 mod 30. */
+static const uint8_t wheel_inverse[] = {1, 13, 11, 7, 23, 19, 17, 29};
+static_assert(sizeof wheel_inverse == 8, "one inverse per wheel residue");
+
+/* The streamed primes are taken in blocks of this many, in three passes (activate_streamed). */
+#define STREAM_ACTIVATE_BLOCK 1024
+static_assert(STREAM_ACTIVATE_BLOCK <= UINT16_MAX + 1, "a prime's place in its block fits 16 bits");
+
 /* Activates the streamed sieving primes whose square lies below seg_end. Far out (near 2^64 every one
- * of the 2e8 primes below 2^32 joins in the first segment) most have no multiple in the range at all:
- * the remainder lo mod p says so before the full first crossing is worked out. */
+ * of the 2e8 primes below 2^32 joins in the first segment) most have no multiple in the range, and of
+ * those that have one, many cross nothing: the sieve crosses only multiples p*m with m on the wheel.
+ * Pass 1: one division (by the double quotient) gives r = lo % p, so the first multiple from lo is
+ * lo + d, d = p - r (or 0); keep the primes with d < width. Pass 2: the multiplier's residue is
+ * (lo + d) * p^-1 mod 30 (or p itself when p^2 lies beyond lo + d); the first crossing is the next wheel
+ * multiple; keep the primes whose first crossing lies in the range. Pass 3 files them. Whether a prime
+ * is kept is a coin toss when the range is about as wide as the primes, so the first two passes count
+ * instead of branching; each pass is one short loop the processor overlaps. Near 2^64, 1e9 wide, this
+ * took the count from 6.4 s to 3.8 s (one loop calling first_crossing, two divisions per prime). */
 static void activate_streamed(sieve_scratch *s, const sweep *w, uint128 seg_end,
                               uint64_t seg_base, uint64_t index)
 {
+    const uint64_t lo = w->lo, width = w->width;
+    const double lo_d = (double)lo;
+    const uint64_t lo30 = lo % 30;
+    uint32_t keep_p[STREAM_ACTIVATE_BLOCK];
+    uint64_t keep_d[STREAM_ACTIVATE_BLOCK];
+    uint16_t keep_j[STREAM_ACTIVATE_BLOCK];
+    uint8_t keep_k[STREAM_ACTIVATE_BLOCK];
     for (uint32_t p = sieving_stream_peek(s); p && (uint64_t)p * p < seg_end; p = sieving_stream_peek(s)) {
         const uint32_t *v = s->stream;
         size_t i = s->stream_pos, n = s->stream_n;
-        for (; i < n && (uint64_t)v[i] * v[i] < seg_end; i++) {
-            uint64_t r = mod_below_2_50(w->lo, v[i]);
-            if (r != 0 && v[i] - r >= w->width)
-                continue;
-            activate(s, w, v[i], seg_base, index);
+        /* the primes that join: v[i, n) is ascending, the last one with its square below seg_end ends it */
+        if ((uint64_t)v[n - 1] * v[n - 1] >= seg_end) {
+            size_t below = i, above = n - 1;  /* v[below]^2 < seg_end <= v[above]^2 */
+            while (above - below > 1) {
+                size_t mid = below + (above - below) / 2;
+                *((uint64_t)v[mid] * v[mid] < seg_end ? &below : &above) = mid;
+            }
+            n = above;
+        }
+        while (i < n) {
+            const size_t block = n - i < STREAM_ACTIVATE_BLOCK ? n - i : STREAM_ACTIVATE_BLOCK;
+            size_t hit = 0, kept = 0;
+            for (size_t j = 0; j < block; j++) {  /* the primes with a multiple lo + d in the range */
+                uint64_t r;
+                div_below_2_50_from(lo, lo_d, v[i + j], &r);
+                const uint64_t d = r ? v[i + j] - r : 0;
+                keep_j[hit] = (uint16_t)j;
+                keep_d[hit] = d;
+                hit += d < width;
+            }
+            for (size_t h = 0; h < hit; h++) {    /* of those, the ones whose first crossing is in it */
+                const uint64_t prime = v[i + keep_j[h]], first = keep_d[h];
+                /* the multiplier of lo + d is (lo + d) / p, its residue (lo + d) * p^-1 mod 30 */
+                const uint64_t m30_first = (lo30 + first % 30) * wheel_inverse[wheel_index_of[prime % 30]] % 30;
+                const bool past_square = prime * prime <= lo + first;
+                const unsigned m30 = (unsigned)(past_square ? m30_first : prime % 30);  /* p^2 is on the wheel */
+                const unsigned step = wheel_advance[m30];
+                const uint64_t d = (past_square ? first : prime * prime - lo) + step * prime;  /* no overflow */
+                keep_p[kept] = (uint32_t)prime;
+                keep_d[kept] = d;
+                keep_k[kept] = (uint8_t)wheel_index_of[m30 + step];  /* m30 + step <= 29 */
+                kept += d < width;
+            }
+            for (size_t j = 0; j < kept; j++)
+                file_prime(s, w, keep_p[j], (lo + keep_d[j]) / 30, keep_k[j], seg_base, index);
+            i += block;
         }
         s->stream_pos = i;
     }

@@ -218,10 +218,12 @@ static inline void bucket_push(sieve_scratch *s, size_t slot, uint32_t qc, uint3
 
 /* x / p and x % p for x / p < 2^50 (p > x >> 50) from a double quotient, whose error is then under 1/4,
  * corrected by one step on the remainder, without a branch: a 64-bit integer division costs several
- * times as much, and far out every item divides by each of the 2e8 primes below 2^32. */
-static inline uint64_t div_below_2_50(uint64_t x, uint64_t p, uint64_t *rem)
+ * times as much, and far out every item divides by each of the 2e8 primes below 2^32. xd is (double)x,
+ * which a caller dividing one x by many p converts once (from a uint64_t above 2^63 the conversion
+ * branches); the quotient goes through int64_t, which it fits, for the same reason. */
+static inline uint64_t div_below_2_50_from(uint64_t x, double xd, uint64_t p, uint64_t *rem)
 {
-    uint64_t q = (uint64_t)((double)x / (double)p);
+    uint64_t q = (uint64_t)(int64_t)(xd / (double)p);
     int64_t r = (int64_t)(x - q * p);
     q -= r < 0;
     r += r < 0 ? (int64_t)p : 0;
@@ -231,11 +233,9 @@ static inline uint64_t div_below_2_50(uint64_t x, uint64_t p, uint64_t *rem)
     return q;
 }
 
-static inline uint64_t mod_below_2_50(uint64_t x, uint64_t p)
+static inline uint64_t div_below_2_50(uint64_t x, uint64_t p, uint64_t *rem)
 {
-    uint64_t r;
-    div_below_2_50(x, p, &r);
-    return r;
+    return div_below_2_50_from(x, (double)x, p, rem);
 }
 
 /* The first crossing of p at or after lo: the smallest p*m >= max(p*p, lo) with m on the wheel, as a

@@ -147,6 +147,20 @@ static void test_near_2_64(void **state)
     sieve_scratch_free(s);
 }
 
+/* Sieving primes above the stored list are streamed and activated in blocks (sieve.c); primesieve 11's
+ * counts. [2^52 + 1.9e9, 2^52 + 2.1e9): the one streamed prime, 2^26 + 15, first crosses its square, inside the
+ * range. Near 2^64 all 2e8 primes below 2^32 stream and a few of each block cross the range. */
+static void test_streamed_primes(void **state)
+{
+    (void)state;
+    sieve_scratch *s = sieve_scratch_new();
+    const uint64_t two52 = UINT64_C(1) << 52;
+    assert_int_equal(primes_count(s, METHOD_SIEVE, two52 + 1900000000, two52 + 2100000000), 5551704);
+    assert_int_equal(primes_count(s, METHOD_SIEVE, UINT64_MAX - 1000000 + 1, UINT64_MAX - 1), 22475);
+    assert_int_equal(primes_count(s, METHOD_SIEVE, UINT64_MAX - 12345678 + 1, UINT64_MAX - 1000 + 1), 278239);
+    sieve_scratch_free(s);
+}
+
 static void test_naive_matches_trial(void **state)
 {
     (void)state;
@@ -164,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_segment_boundaries),   cmocka_unit_test(test_counts_against_known_pi),
         cmocka_unit_test(test_straddle_2_32),        cmocka_unit_test(test_naive_matches_trial),
         cmocka_unit_test(test_near_2_64),
+        cmocka_unit_test(test_streamed_primes),
     };
     return cmocka_run_group_tests_name("sieve", tests, NULL, NULL);
 }
