@@ -318,7 +318,9 @@ static int check_simulation(const model *m, int rank)
 }
 
 /* A run whose kernel estimates more memory than a host it runs on has is refused by every rank (collective
- * under MPI), rank 0 naming the estimate and the memory of the host short of it. */
+ * under MPI), rank 0 naming the estimate and the memory short of it. The ranks of one host read its usage at
+ * different moments, so they differ a little: rank 0 speaks of itself when it is short, else the lowest rank
+ * short by the most is named, with where its limit comes from. */
 static int check_memory(const options *opt, int threads, int rank)
 {
     const kernel *k = opt->kernel;
@@ -334,17 +336,27 @@ static int check_memory(const options *opt, int threads, int rank)
     double worst = mpi_env_max_double(excess);
     if (worst <= 0)
         return 0;
-    bool mine = excess == worst;
+    bool rank0_host = mpi_env_host_sum_double(rank == 0 ? 1 : 0) > 0;
+    bool rank0_short = mpi_env_max_double(rank == 0 && excess > 0 ? 1 : 0) > 0;
+    double speaker = rank0_short ? 0 : -mpi_env_max_double(excess == worst ? -(double)rank : -HUGE_VAL);
+    bool mine = (double)rank == speaker;
     double need_there = mpi_env_max_double(mine ? need : 0), available_there = mpi_env_max_double(mine ? available : 0);
     double workers_there = mpi_env_max_double(mine ? here : 0);
-    if (rank == 0)
-        fprintf(stderr, "primes: %s of [%" PRIu64 ", %" PRIu64 ") on %.0f worker%s of one host needs about %.1f GiB "
-                        "(%s), more than the %.1f GiB %s (allowed: a narrower range, or a host with more memory)\n",
-                k->name, opt->from, opt->n, workers_there, workers_there == 1 ? "" : "s", need_there / (1u << 30),
-                how, available_there / (1u << 30),
-                mine ? (strcmp(where, "MemAvailable") == 0 ? "this host has available (MemAvailable)"
-                                                           : "its cgroup's memory limit leaves")
-                     : "available there");
+    bool cgroup_there = mpi_env_max_double(mine && strcmp(where, "MemAvailable") != 0 ? 1 : 0) > 0;
+    bool same_host = mpi_env_max_double(mine && rank0_host ? 1 : 0) > 0;
+    if (rank != 0)
+        return EXIT_USAGE;
+    char limit[96];
+    if (speaker == 0 || (same_host && !cgroup_there))
+        snprintf(limit, sizeof limit, "%s", cgroup_there ? "its cgroup's memory limit leaves"
+                                                         : "this host has available (MemAvailable)");
+    else
+        snprintf(limit, sizeof limit, "rank %.0f's %s", speaker,
+                 cgroup_there ? "cgroup's memory limit leaves" : "host has available (MemAvailable)");
+    fprintf(stderr, "primes: %s of [%" PRIu64 ", %" PRIu64 ") on %.0f worker%s of one host needs about %.1f GiB "
+                    "(%s), more than the %.1f GiB %s (allowed: a narrower range, or a host with more memory)\n",
+            k->name, opt->from, opt->n, workers_there, workers_there == 1 ? "" : "s", need_there / (1u << 30), how,
+            available_there / (1u << 30), limit);
     return EXIT_USAGE;
 }
 

@@ -96,6 +96,22 @@ bats_require_minimum_version 1.5.0
     [ ! -e "$SCRATCH/runs.csv" ]
 }
 
+@test "a rank short of memory where rank 0 is not: rank 0 names that rank and its limit, every rank exits 2" {
+    CGROUP=$(memory_cgroup 800000000) || skip "no memory cgroup can be made here (needs root and the memory controller)"
+    # rank 1 alone runs in the small cgroup (Open MPI and MPICH each name the rank in their own variable)
+    wrapper="$SCRATCH/rank1-in-cgroup.sh"
+    printf '#!/bin/sh\nrank=${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}\n[ "$rank" = 1 ] && echo $$ > "%s/cgroup.procs"\nexec "$@"\n' \
+        "$CGROUP" >"$wrapper"
+    chmod +x "$wrapper"
+    run --separate-stderr timeout 60 "${MPIRUN[@]}" "${MPI_QUIET[@]}" -np 2 "$wrapper" "$PRIMES" \
+        product -n 1e9 --csv "$SCRATCH/runs.csv"
+    rmdir "$CGROUP"
+    [ "$status" -eq 2 ]
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == "primes: product of [0, 1000000000) on 2 workers of one host needs about 1.7 GiB"*"more than the 0."*" GiB rank 1's cgroup's memory limit leaves (allowed: "* ]]
+    [ ! -e "$SCRATCH/runs.csv" ]
+}
+
 @test "the memory of a run: the largest rank and the sum over the ranks of the host" {
     run "${MPIRUN[@]}" "${MPI_QUIET[@]}" -np 2 "$PRIMES" product -n 1e7 --json
     [ "$status" -eq 0 ]
